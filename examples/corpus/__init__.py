@@ -1,0 +1,1 @@
+"""The bundled example corpus: one Turtle file per source."""

@@ -1,0 +1,77 @@
+"""policygraph: a sourced knowledge graph of actors and policies.
+
+Sources (Turtle files, one per document) are loaded with the ontology into an
+rdflib :class:`~rdflib.Dataset` with one named graph per source, validated with
+SHACL, queried with a library of named SPARQL queries, projected into networkx,
+analysed and drawn::
+
+    sources -> load -> Dataset -> validate -> query | project -> analyze -> draw
+
+Examples
+--------
+>>> import graph
+>>> corpus = graph.load()
+>>> graph.validate(corpus).conforms
+True
+>>> rows = graph.run_query(corpus.dataset, graph.get_query("cq4-supporters"))
+>>> len(rows)
+2
+"""
+
+from graph.analyze import all_paths, centrality, find_node, neighbours, shortest_path
+from graph.build import BuildResult, Summary, build, competency_answers, policies, summarize
+from graph.draw import Drawing, draw_actor_network, draw_policy, save
+from graph.errors import OutputError, PolicygraphError, QueryError, SourceError, ValidationError
+from graph.load import Corpus, Source, load, load_ontology, parse_source, read_source
+from graph.project import actor_view, to_dataset, to_networkx
+from graph.queries import NamedQuery, Rows, get_query, list_queries, parse_query, read_query, run_query
+from graph.resources import corpus_files
+from graph.results import format_rows
+from graph.validate import ValidationReport, Violation, validate, validate_ontology
+
+__all__ = [
+    "BuildResult",
+    "Corpus",
+    "Drawing",
+    "NamedQuery",
+    "OutputError",
+    "PolicygraphError",
+    "QueryError",
+    "Rows",
+    "Source",
+    "SourceError",
+    "Summary",
+    "ValidationError",
+    "ValidationReport",
+    "Violation",
+    "actor_view",
+    "all_paths",
+    "build",
+    "centrality",
+    "competency_answers",
+    "corpus_files",
+    "draw_actor_network",
+    "draw_policy",
+    "find_node",
+    "format_rows",
+    "get_query",
+    "list_queries",
+    "load",
+    "load_ontology",
+    "neighbours",
+    "parse_query",
+    "parse_source",
+    "policies",
+    "read_query",
+    "read_source",
+    "run_query",
+    "save",
+    "shortest_path",
+    "summarize",
+    "to_dataset",
+    "to_networkx",
+    "validate",
+    "validate_ontology",
+]
+
+__version__ = "0.1.0"

@@ -1,0 +1,510 @@
+"""Diagrams with matplotlib: the actor network and a policy's "who may do what, where".
+
+Both functions take ``ax=None`` (a new figure is made when None) and return a
+:class:`Drawing` that lists what was drawn, so callers and tests can check the
+labels, colours and edges. Layouts are deterministic: the actor network puts
+states on an inner ring and every other actor on an outer ring next to the state
+it belongs to, with labels outside the ring; the policy diagram is a set of
+columns (grantor, assignee, weapons, rules, conditions) with boxed labels.
+matplotlib is imported inside the functions, so importing :mod:`graph` stays fast.
+
+Examples
+--------
+>>> import matplotlib
+>>> matplotlib.use("Agg")
+>>> from graph.load import load
+>>> from graph.project import actor_view
+>>> drawing = draw_actor_network(actor_view(load().dataset))
+>>> "Ukraine" in drawing.labels
+True
+>>> drawing.edge_colours["authorises"] == RELATION_STYLES["authorises"][0]
+True
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+from rdflib import Dataset, URIRef
+
+from graph.queries import get_query, run_query
+from graph.results import short
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+__all__ = [
+    "KIND_COLOURS",
+    "PERMITTED",
+    "PROHIBITED",
+    "RELATION_STYLES",
+    "Drawing",
+    "draw_actor_network",
+    "draw_policy",
+    "save",
+]
+
+PERMITTED = "#1a9850"
+PROHIBITED = "#d73027"
+
+#: Node colour by actor kind.
+KIND_COLOURS: dict[str, str] = {
+    "State": "#4575b4",
+    "Person": "#fdae61",
+    "GovernmentBody": "#abd9e9",
+    "MilitaryForce": "#878787",
+    "MediaOutlet": "#c2a5cf",
+    "Actor": "#e0e0e0",
+}
+
+#: Edge colour, line style and width by relation.
+RELATION_STYLES: dict[str, tuple[str, Any, float]] = {
+    "authorises": (PERMITTED, "solid", 2.4),
+    "restricts": (PROHIBITED, "solid", 2.4),
+    "supports": ("#2166ac", "dashed", 1.8),
+    "opposes": ("#762a83", "dashed", 1.8),
+    "supplies": ("#8c510a", "dotted", 2.0),
+    "requests": ("#f46d43", "dashdot", 1.6),
+    "attacks": ("#000000", "solid", 1.6),
+    "part of": ("#bdbdbd", "solid", 0.9),
+}
+_OTHER_STYLE: tuple[str, Any, float] = ("#636363", "solid", 1.0)
+
+
+@dataclass
+class Drawing:
+    """What a diagram function drew, for callers and tests to inspect."""
+
+    ax: Any
+    #: node key -> label text as drawn
+    labels: dict[str, str] = field(default_factory=dict)
+    #: node key -> the matplotlib Text artist of its label
+    label_artists: dict[str, Any] = field(default_factory=dict)
+    #: node key -> face colour (hex)
+    node_colours: dict[str, str] = field(default_factory=dict)
+    #: (from, to, relation) for every edge drawn
+    edges: list[tuple[str, str, str]] = field(default_factory=list)
+    #: relation -> edge colour used
+    edge_colours: dict[str, str] = field(default_factory=dict)
+    #: legend entries, in order
+    legend: list[str] = field(default_factory=list)
+    title: str = ""
+    note: str = ""
+    positions: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+
+def _new_axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    _, new = plt.subplots(figsize=size)
+    return new
+
+
+def _short_sources(sources: list[str]) -> str:
+    names = [s.rsplit("/", 1)[-1] for s in sources]
+    return ", ".join(names)
+
+
+# --- actor network ---------------------------------------------------------------
+
+
+def _ring_layout(graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
+    states = sorted(
+        (n for n, d in graph.nodes(data=True) if d.get("kind") == "State"),
+        key=lambda n: graph.nodes[n]["label"],
+    )
+    others = [n for n in graph if n not in states]
+    if not states:  # no states: one ring of everything
+        states, others = sorted(graph, key=lambda n: graph.nodes[n]["label"]), []
+    angle = {n: math.pi / 2 - 2 * math.pi * i / len(states) for i, n in enumerate(states)}
+    positions = {n: (math.cos(a), math.sin(a)) for n, a in angle.items()}
+
+    def wanted(node: str) -> float:
+        near = [angle[m] for m in nx.all_neighbors(graph, node) if m in angle]
+        if not near:
+            return math.pi
+        x = sum(math.cos(a) for a in near)
+        y = sum(math.sin(a) for a in near)
+        return math.atan2(y, x) if (x, y) != (0, 0) else near[0]
+
+    if others:
+        ordered = sorted(others, key=lambda n: (-(wanted(n) % (2 * math.pi)), graph.nodes[n]["label"]))
+        step = 2 * math.pi / len(ordered)
+        targets = [wanted(n) for n in ordered]
+        # rotate the evenly spaced slots so they sit as close as possible to where each node wants to be
+        best = min(
+            (sum(1 - math.cos(targets[i] - (offset - i * step)) for i in range(len(ordered))), offset)
+            for offset in (targets[0] + k * step / 8 for k in range(-8, 9))
+        )[1]
+        for i, node in enumerate(ordered):
+            a = best - i * step
+            positions[node] = (2.0 * math.cos(a), 2.0 * math.sin(a))
+    return positions
+
+
+def draw_actor_network(
+    graph: nx.MultiDiGraph,
+    *,
+    ax: Axes | None = None,
+    title: str = "Actors and how they relate",
+    note: str | None = None,
+    relations: list[str] | None = None,
+) -> Drawing:
+    """Draw the actor graph from :func:`graph.project.actor_view`.
+
+    Parameters
+    ----------
+    graph : networkx.MultiDiGraph
+        The actor view.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure when None.
+    title : str
+        The title above the diagram.
+    note : str, optional
+        A line under the diagram; by default the sources the edges come from.
+    relations : list of str, optional
+        Draw only these relations (and the actors they join).
+
+    Returns
+    -------
+    Drawing
+    """
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import FancyArrowPatch, Patch
+
+    if relations is not None:
+        keep = [(u, v, k) for u, v, k, d in graph.edges(keys=True, data=True) if d["relation"] in relations]
+        graph = graph.edge_subgraph(keep).copy()
+    ax = _new_axes(ax, (13, 11))
+    drawing = Drawing(ax=ax, title=title)
+    positions = _ring_layout(graph)
+    drawing.positions = positions
+
+    pair_count: dict[tuple[str, str], int] = defaultdict(int)
+    for u, v, data in sorted(graph.edges(data=True), key=lambda e: (e[0], e[1], e[2]["relation"])):
+        relation = data["relation"]
+        colour, style, width = RELATION_STYLES.get(relation, _OTHER_STYLE)
+        pair = (min(u, v), max(u, v))
+        bend = 0.12 * pair_count[pair] * (1 if u < v else -1)
+        pair_count[pair] += 1
+        arrow = FancyArrowPatch(
+            positions[u],
+            positions[v],
+            arrowstyle="-|>",
+            mutation_scale=14,
+            color=colour,
+            linestyle=style,
+            linewidth=width,
+            connectionstyle=f"arc3,rad={bend + 0.04}",
+            shrinkA=14,
+            shrinkB=14,
+            zorder=1,
+        )
+        ax.add_patch(arrow)
+        drawing.edges.append((u, v, relation))
+        drawing.edge_colours[relation] = colour
+
+    for node, (x, y) in positions.items():
+        data = graph.nodes[node]
+        colour = KIND_COLOURS.get(data.get("kind", "Actor"), KIND_COLOURS["Actor"])
+        size = 520 if data.get("kind") == "State" else 300
+        ax.scatter([x], [y], s=size, c=colour, edgecolors="#333333", linewidths=0.8, zorder=3)
+        radius = math.hypot(x, y) or 1.0
+        ux, uy = x / radius, y / radius
+        offset = 0.16 if data.get("kind") == "State" else 0.13
+        label = "\n".join(textwrap.wrap(str(data.get("label", node)), 22, break_on_hyphens=False))
+        drawing.label_artists[node] = ax.text(
+            x + ux * offset,
+            y + uy * offset,
+            label,
+            ha="left" if ux > 0.3 else "right" if ux < -0.3 else "center",
+            va="bottom" if uy > 0.3 else "top" if uy < -0.3 else "center",
+            fontsize=10 if data.get("kind") == "State" else 9,
+            fontweight="bold" if data.get("kind") == "State" else "normal",
+            zorder=4,
+            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
+        )
+        drawing.labels[str(data.get("label", node))] = node
+        drawing.node_colours[node] = colour
+
+    kinds = sorted({graph.nodes[n].get("kind", "Actor") for n in graph})
+    handles: list[Any] = [
+        Patch(facecolor=KIND_COLOURS.get(k, KIND_COLOURS["Actor"]), edgecolor="#333333", label=_words(k))
+        for k in kinds
+    ]
+    for relation in [r for r in RELATION_STYLES if r in drawing.edge_colours] + sorted(
+        r for r in drawing.edge_colours if r not in RELATION_STYLES
+    ):
+        colour, style, width = RELATION_STYLES.get(relation, _OTHER_STYLE)
+        handles.append(Line2D([0], [0], color=colour, linestyle=style, linewidth=width, label=relation))
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=9)
+    drawing.legend = [str(h.get_label()) for h in handles]
+
+    sources = graph.graph.get("sources") or sorted(
+        {d.get("source", "") for _, _, d in graph.edges(data=True)}
+    )
+    drawing.note = note if note is not None else f"Sources: {_short_sources(list(sources))}"
+    ax.set_title(title, fontsize=14, loc="left")
+    ax.text(0.0, -0.02, drawing.note, transform=ax.transAxes, fontsize=8, color="#555555", va="top")
+    ax.set_aspect("equal")
+    ax.set_xlim(-2.9, 2.9)
+    ax.set_ylim(-2.7, 2.7)
+    ax.axis("off")
+    return drawing
+
+
+def _words(kind: str) -> str:
+    out = "".join(f" {c.lower()}" if c.isupper() else c for c in kind).strip()
+    return out
+
+
+# --- policy: who may do what, where --------------------------------------------
+
+
+def _policy_rows(dataset: Dataset, policy: URIRef) -> list[dict[str, Any]]:
+    rows = run_query(dataset, get_query("policy-rules"), bindings={"policy": policy})
+    if not rows.rows:
+        raise ValueError(f"{short(policy)} has no permission or prohibition to draw")
+    return [dict(r) for r in rows]
+
+
+def _text(dataset: Dataset, node: Any) -> str:
+    from graph.project import _label
+
+    return _label(dataset, node)
+
+
+_Boxes = dict[int, list[tuple[str, str, str]]]  # column -> (key, text, colour)
+
+
+def _policy_boxes(dataset: Dataset, policy: URIRef) -> tuple[_Boxes, list[tuple[str, str, str]], list[str]]:
+    """The boxes per column, the edges between them, and the sources, for one policy."""
+    rows = _policy_rows(dataset, policy)
+    grantor = rows[0]["grantor"]
+    rules: dict[Any, dict[str, Any]] = {}
+    for row in rows:
+        rule = rules.setdefault(
+            row["rule"],
+            {
+                "kind": str(row["kind"]),
+                "label": row["ruleLabel"],
+                "assignee": row["assignee"],
+                "weapons": row["weapons"],
+                "conditions": [],
+            },
+        )
+        if row["leftOperand"] is not None:
+            rule["conditions"].append((row["leftOperand"], row["operator"], row["rightOperand"]))
+
+    ordered_rules = sorted(
+        rules.items(), key=lambda item: (item[1]["kind"] != "permission", str(item[1]["label"]))
+    )
+    columns: _Boxes = defaultdict(list)
+
+    def add(column: int, key: str, text: str, colour: str = "#f0f0f0") -> None:
+        if all(existing[0] != key for existing in columns[column]):
+            columns[column].append((key, text, colour))
+
+    edges: list[tuple[str, str, str]] = []
+    add(0, str(grantor), _text(dataset, grantor), "#deebf7")
+    for rule_key, rule in ordered_rules:
+        assignee, weapons = str(rule["assignee"]), str(rule["weapons"])
+        add(1, assignee, _text(dataset, rule["assignee"]), "#deebf7")
+        cited = sorted(
+            _text(dataset, e)
+            for e in dataset.objects(rule_key, URIRef("https://w3id.org/policygraph/ontology#citedExample"))
+        )
+        weapon_text = _text(dataset, rule["weapons"]) + (f" (e.g. {', '.join(cited)})" if cited else "")
+        weapon_key = f"{weapons} {'/'.join(cited)}"
+        add(2, weapon_key, weapon_text, "#fff7bc")
+        colour = PERMITTED if rule["kind"] == "permission" else PROHIBITED
+        verb = "MAY" if rule["kind"] == "permission" else "MAY NOT"
+        rule_text = f"{verb}: {rule['label'] or _text(dataset, rule_key)}"
+        add(3, str(rule_key), rule_text, colour)
+        edges += [
+            (str(grantor), assignee, "grants"),
+            (assignee, weapon_key, "uses"),
+            (weapon_key, str(rule_key), rule["kind"]),
+        ]
+        grouped: dict[tuple[str, str], list[Any]] = defaultdict(list)
+        for left, operator, right in rule["conditions"]:
+            grouped[(left, operator)].append(right)
+        for (left, operator), rights in sorted(
+            grouped.items(), key=lambda g: (_ORDER.get(str(g[0][0]), 9), str(g[0]))
+        ):
+            key = f"{left} {operator} {' '.join(sorted(str(r) for r in rights))}"
+            add(4, key, _condition_text(dataset, left, operator, rights), "#f7f7f7")
+            edges.append((str(rule_key), key, rule["kind"]))
+
+    return columns, edges, sorted({short(r["source"]) for r in rows})
+
+
+def _draw_boxes(ax: Axes, columns: _Boxes, drawing: Drawing, width: int) -> int:
+    """Place each column's boxes, spread to the height of the tallest; returns that height."""
+    tallest = max(len(c) for c in columns.values())
+    for column, entries in columns.items():
+        n = len(entries)
+        for i, (key, text, colour) in enumerate(entries):
+            y = (n - 1) / 2 - i if n > 1 else 0.0
+            y *= (tallest - 1) / max(n - 1, 1) if n > 1 and column in (0, 1, 2, 3) else 1.0
+            y = max(min(y, (tallest - 1) / 2), -(tallest - 1) / 2)
+            drawing.positions[key] = (_COLUMN_X[column], y)
+            wrapped = "\n".join(textwrap.wrap(text, width, break_on_hyphens=False))
+            is_rule = column == 3
+            drawing.label_artists[key] = ax.text(
+                _COLUMN_X[column],
+                y,
+                wrapped,
+                ha="center",
+                va="center",
+                fontsize=9,
+                color="white" if is_rule else "black",
+                fontweight="bold" if is_rule else "normal",
+                zorder=3,
+                bbox={"boxstyle": "round,pad=0.35", "fc": colour, "ec": "#555555", "lw": 0.6},
+            )
+            drawing.labels[wrapped.replace("\n", " ")] = key
+            drawing.node_colours[key] = colour
+    return tallest
+
+
+_COLUMN_X = {0: 0.0, 1: 1.35, 2: 2.8, 3: 4.5, 4: 6.4}
+
+
+def draw_policy(
+    dataset: Dataset, policy: URIRef | str, *, ax: Axes | None = None, width: int = 26
+) -> Drawing:
+    """Draw one policy as "who may do what, where": permitted in green, prohibited in red.
+
+    Columns, left to right: the grantor, the assignee, the weapons (with the
+    examples the source cites), each rule, and each rule's conditions (place,
+    purpose, target type, weapon class, depth, date). An edge from a rule to a
+    condition takes the rule's colour.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded dataset.
+    policy : URIRef or str
+        The policy's IRI.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure when None.
+    width : int
+        Characters per line in the boxes.
+
+    Returns
+    -------
+    Drawing
+        ``labels`` maps each box's text to its node key; ``edges`` lists
+        (from, to, "permission" | "prohibition" | "grants" | "uses").
+    """
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import FancyArrowPatch, Patch
+
+    policy = URIRef(str(policy))
+    columns, edges, sources = _policy_boxes(dataset, policy)
+    ax = _new_axes(ax, (16, max(6.0, 0.75 * max(len(c) for c in columns.values()) + 2)))
+    drawing = Drawing(ax=ax, title=f"Who may do what, where: {_text(dataset, policy)}")
+    tallest = _draw_boxes(ax, columns, drawing, width)
+    positions = drawing.positions
+    for u, v, kind in edges:
+        if (u, v, kind) in drawing.edges:
+            continue
+        colour = PERMITTED if kind == "permission" else PROHIBITED if kind == "prohibition" else "#777777"
+        ax.add_patch(
+            FancyArrowPatch(
+                (positions[u][0] + 0.45, positions[u][1]),
+                (positions[v][0] - 0.55, positions[v][1]),
+                arrowstyle="-|>",
+                mutation_scale=10,
+                color=colour,
+                linewidth=1.4,
+                zorder=1,
+                connectionstyle="arc3,rad=0.0",
+            )
+        )
+        drawing.edges.append((u, v, kind))
+        drawing.edge_colours.setdefault(kind, colour)
+    handles = [
+        Patch(facecolor=PERMITTED, edgecolor="#555555", label="permitted"),
+        Patch(facecolor=PROHIBITED, edgecolor="#555555", label="prohibited"),
+        Line2D([0], [0], color="#777777", label="grants / uses"),
+    ]
+    ax.legend(
+        handles=handles, loc="upper right", bbox_to_anchor=(1.0, 1.08), ncol=3, frameon=False, fontsize=9
+    )
+    drawing.legend = [str(h.get_label()) for h in handles]
+    drawing.note = (
+        f"Source: {', '.join(sources)}. Conditions are ODRL constraints; all must hold for a rule to apply."
+    )
+    ax.set_title(drawing.title, fontsize=13, loc="left")
+    ax.text(0.0, -0.03, drawing.note, transform=ax.transAxes, fontsize=8, color="#555555", va="top")
+    for column, header in enumerate(("grantor", "to", "using", "rule", "conditions")):
+        ax.text(
+            _COLUMN_X[column],
+            (tallest - 1) / 2 + 0.9,
+            header,
+            ha="center",
+            fontsize=10,
+            color="#555555",
+            style="italic",
+        )
+    ax.set_xlim(-0.8, 7.3)
+    ax.set_ylim(-(tallest - 1) / 2 - 0.8, (tallest - 1) / 2 + 1.3)
+    ax.axis("off")
+    return drawing
+
+
+_OPERATOR_WORDS = {
+    "isPartOf": "within",
+    "eq": "is",
+    "isAnyOf": "is one of",
+    "isA": "is a",
+    "gteq": "from",
+    "lteq": "until",
+    "neq": "is not",
+    "isNoneOf": "is none of",
+}
+
+
+_ORDER = {
+    "http://www.w3.org/ns/odrl/2/spatial": 0,
+    "https://w3id.org/policygraph/ontology#acrossBorderFrom": 1,
+    "https://w3id.org/policygraph/ontology#depth": 2,
+    "https://w3id.org/policygraph/ontology#weaponClass": 3,
+    "https://w3id.org/policygraph/ontology#targetType": 4,
+    "http://www.w3.org/ns/odrl/2/purpose": 5,
+    "http://www.w3.org/ns/odrl/2/dateTime": 6,
+}
+
+
+def _condition_text(dataset: Dataset, left: Any, operator: Any, rights: list[Any]) -> str:
+    left_text = _text(dataset, left)
+    op = str(operator).rsplit("/", 1)[-1]
+    values = ", ".join(sorted(_text(dataset, r) for r in rights))
+    return f"{left_text} {_OPERATOR_WORDS.get(op, op)} {values}"
+
+
+def save(drawing: Drawing, path: str, *, dpi: int = 150) -> None:
+    """Write a drawing's figure (PNG, SVG, PDF by the file's suffix) and close it."""
+    import matplotlib.pyplot as plt
+
+    figure = drawing.ax.figure
+    figure.savefig(path, dpi=dpi, bbox_inches="tight", metadata=_metadata(path))
+    plt.close(figure)
+
+
+def _metadata(path: str) -> dict[str, Any] | None:
+    # fixed metadata so that the same graph gives the same file
+    if path.endswith(".svg"):
+        return {"Date": None}
+    if path.endswith(".png"):
+        return {"Software": None}
+    return None

@@ -1,0 +1,251 @@
+"""Read sources and the ontology into an rdflib :class:`~rdflib.Dataset`.
+
+A source is one Turtle file that describes exactly one document (a node typed
+``pg:Source`` or one of its subclasses) and the claims that document supports.
+Each source goes into its own named graph, named by that document's IRI; the
+ontology goes into the graph named :data:`~graph.namespaces.ONTOLOGY_IRI`.
+The dataset's default graph is the union of all of them.
+
+Parsing is split into a pure :func:`parse_source` over text and a thin
+:func:`read_source` over a path; :func:`load` reads many and is all or nothing.
+
+Examples
+--------
+>>> from graph.load import load
+>>> corpus = load()  # the bundled example corpus
+>>> len(corpus.sources) >= 2
+True
+>>> from graph.namespaces import SRC
+>>> SRC["politico-2024-05-30"] in {s.iri for s in corpus.sources}
+True
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.plugins.parsers.notation3 import BadSyntax
+
+from graph.errors import SourceError
+from graph.namespaces import ONTOLOGY_IRI, PG, PREFIXES
+from graph.resources import corpus_files, ontology_modules
+
+__all__ = ["Corpus", "Source", "find_sources", "load", "load_ontology", "parse_source", "read_source"]
+
+
+@dataclass(frozen=True)
+class Source:
+    """One parsed source: the document's IRI, where it came from, and its triples."""
+
+    iri: URIRef
+    file: str
+    graph: Graph
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """A loaded corpus: the dataset and the sources it was built from."""
+
+    dataset: Dataset
+    sources: tuple[Source, ...]
+
+    def file_of(self, graph_iri: URIRef) -> str | None:
+        """The file a named graph was read from, or None for the ontology."""
+        for source in self.sources:
+            if source.iri == graph_iri:
+                return source.file
+        return None
+
+
+def _bind(graph: Graph) -> None:
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns, override=True, replace=True)
+
+
+def parse_turtle(text: str, *, name: str) -> Graph:
+    """Parse Turtle text, turning syntax errors into a located :class:`SourceError`."""
+    graph = Graph()
+    try:
+        graph.parse(data=text, format="turtle", publicID=Path(name).resolve().as_uri())
+    except BadSyntax as exc:
+        line = exc.lines + 1
+        start = text.rfind("\n", 0, exc._i) + 1
+        why = exc._why
+        raise SourceError(name, f"Turtle syntax error: {why}", line=line, column=exc._i - start + 1) from None
+    except Exception as exc:  # rdflib raises several kinds for bad input
+        raise SourceError(name, f"cannot parse as Turtle: {exc}") from None
+    for literal in graph.objects():
+        if isinstance(literal, Literal) and literal.ill_typed:
+            raise SourceError(
+                name,
+                f'"{literal}" is not a valid {literal.datatype}: write a value of that type',
+                line=_line_of(text, str(literal)),
+            )
+    return graph
+
+
+def _line_of(text: str, needle: str) -> int | None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if needle in line:
+            return number
+    return None
+
+
+@functools.cache
+def _source_classes() -> frozenset[URIRef]:
+    ontology = load_ontology()
+    found = {URIRef(PG.Source)}
+    found.update(c for c in ontology.transitive_subjects(RDFS.subClassOf, PG.Source) if isinstance(c, URIRef))
+    return frozenset(found)
+
+
+def parse_source(text: str, *, name: str) -> Source:
+    """Parse one source from Turtle text.
+
+    Parameters
+    ----------
+    text : str
+        The Turtle document.
+    name : str
+        The file name, used in error messages and as the base IRI.
+
+    Returns
+    -------
+    Source
+
+    Raises
+    ------
+    SourceError
+        On a syntax error, an ill-typed literal, or when the text does not describe
+        exactly one source document.
+
+    Examples
+    --------
+    >>> text = '''@prefix pg: <https://w3id.org/policygraph/ontology#> .
+    ... <https://example.org/report> a pg:NewsReport .'''
+    >>> parse_source(text, name="report.ttl").iri
+    rdflib.term.URIRef('https://example.org/report')
+    >>> parse_source("<a> <b> <c> .", name="bad.ttl")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    graph.errors.SourceError: bad.ttl: no source document: type one IRI as pg:NewsReport, ...
+    """
+    graph = parse_turtle(text, name=name)
+    classes = _source_classes()
+    documents = sorted({s for c in classes for s in graph.subjects(RDF.type, c)}, key=str)
+    if not documents:
+        raise SourceError(
+            name,
+            "no source document: type one IRI as pg:NewsReport, pg:OfficialStatement or pg:ReferenceDataset",
+        )
+    if len(documents) > 1:
+        listed = ", ".join(str(d) for d in documents)
+        raise SourceError(name, f"more than one source document ({listed}): put each in its own file")
+    document = documents[0]
+    if isinstance(document, BNode) or not isinstance(document, URIRef):
+        raise SourceError(name, "the source document needs an IRI, not a blank node", line=None)
+    _bind(graph)
+    return Source(iri=document, file=name, graph=graph)
+
+
+def read_source(path: str | Path) -> Source:
+    """Read one source file; see :func:`parse_source`."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise SourceError(str(path), f"not UTF-8 (byte {exc.start}): save the file as UTF-8") from None
+    except OSError as exc:
+        raise SourceError(str(path), f"cannot read: {exc.strerror}") from None
+    return parse_source(text, name=str(path))
+
+
+def find_sources(paths: Iterable[str | Path]) -> list[Path]:
+    """Expand files and folders into the sorted list of ``.ttl`` source files.
+
+    Raises
+    ------
+    SourceError
+        When a path does not exist or a folder holds no ``.ttl`` file.
+    """
+    found: list[Path] = []
+    for item in paths:
+        path = Path(item)
+        if path.is_dir():
+            files = sorted(path.rglob("*.ttl"))
+            if not files:
+                raise SourceError(str(path), "no .ttl source files in this folder")
+            found.extend(files)
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise SourceError(str(path), "no such file or folder")
+    return found
+
+
+@functools.cache
+def _ontology_cached() -> Graph:
+    graph = Graph()
+    modules: dict[URIRef, Path] = {}
+    for path in ontology_modules():
+        module = parse_turtle(path.read_text(encoding="utf-8"), name=str(path))
+        for iri in module.subjects(RDF.type, OWL.Ontology):
+            if isinstance(iri, URIRef):
+                modules[iri] = path
+        graph += module
+    missing = [str(i) for i in graph.objects(ONTOLOGY_IRI, OWL.imports) if i not in modules]
+    if missing:
+        raise SourceError("ontology", f"imported modules not bundled: {', '.join(missing)}")
+    _bind(graph)
+    return graph
+
+
+def load_ontology() -> Graph:
+    """The ontology: every bundled module, with ``owl:imports`` resolved locally.
+
+    Returns a new graph each call (the parse is cached), so callers may change it.
+    """
+    graph = Graph()
+    graph += _ontology_cached()
+    _bind(graph)
+    return graph
+
+
+def load(paths: Sequence[str | Path] | None = None) -> Corpus:
+    """Load sources and the ontology into a Dataset, all or nothing.
+
+    Parameters
+    ----------
+    paths : sequence of str or Path, optional
+        Source files and folders. None loads the bundled example corpus.
+
+    Returns
+    -------
+    Corpus
+        The dataset (default graph = union of all named graphs) and its sources.
+
+    Raises
+    ------
+    SourceError
+        When any source cannot be read; nothing is returned then.
+    """
+    files = corpus_files() if paths is None else find_sources(paths)
+    sources = [read_source(f) for f in files]
+    seen: dict[URIRef, str] = {}
+    for source in sources:
+        if source.iri in seen:
+            raise SourceError(
+                source.file, f"describes {source.iri}, already described by {seen[source.iri]}: rename one"
+            )
+        seen[source.iri] = source.file
+    dataset = Dataset(default_union=True)
+    _bind(dataset)
+    dataset.graph(ONTOLOGY_IRI).__iadd__(_ontology_cached())
+    for source in sources:
+        dataset.graph(source.iri).__iadd__(source.graph)
+    return Corpus(dataset=dataset, sources=tuple(sources))

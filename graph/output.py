@@ -1,0 +1,97 @@
+r"""Write outputs so that a reader never sees half a file and a failure loses nothing.
+
+Every file is written to a temporary file in the same folder, flushed to disk and
+renamed over the old one (:func:`atomic_write`). A set of outputs is written to a
+staging folder first and moved into place only when all of it succeeded
+(:func:`staged`), so a failed build leaves the previous outputs as they were.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> atomic_write(folder / "a.txt", "hello\n")
+>>> (folder / "a.txt").read_text()
+'hello\n'
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from graph.errors import OutputError
+
+__all__ = ["atomic_write", "staged"]
+
+
+def atomic_write(path: str | Path, data: str | bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename.
+
+    Raises
+    ------
+    OutputError
+        When the folder cannot be written; the old file, if any, is untouched.
+    """
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {exc.strerror}") from None
+    try:
+        os.chmod(temporary, _mode_for(path))
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data.encode("utf-8") if isinstance(data, str) else data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        if isinstance(exc, OSError):
+            raise OutputError(f"{path}: cannot write: {exc.strerror}") from None
+        raise
+
+
+def _mode_for(path: Path) -> int:
+    """Keep an existing file's permissions; a new file gets the usual ones (0666 less the umask)."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+@contextlib.contextmanager
+def staged(folder: str | Path) -> Iterator[Path]:
+    """Stage outputs for ``folder``; move them in only if the block succeeds.
+
+    Yields a temporary folder beside ``folder``. When the block ends without an
+    error, each file in it replaces its namesake in ``folder`` (each by a rename);
+    files of ``folder`` that the block did not write are left alone. On an error,
+    the staging folder is removed and ``folder`` is untouched.
+    """
+    folder = Path(folder)
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".staging", dir=folder.parent))
+    except OSError as exc:
+        raise OutputError(f"{folder}: cannot write: {exc.strerror}") from None
+    try:
+        yield staging
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for item in sorted(staging.rglob("*")):
+                if item.is_file():
+                    target = folder / item.relative_to(staging)
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(item, target)
+        except OSError as exc:
+            raise OutputError(f"{folder}: cannot write: {exc.strerror}") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

@@ -1,0 +1,255 @@
+"""The named SPARQL query library.
+
+Each ``*.rq`` file in this folder is one named query (its file name without
+``.rq``) with a header of comment lines::
+
+    # question: What may a grantee do ...?
+    # param: grantee = :Ukraine -- the actor allowed to act
+    # answer: what the bundled corpus answers, in words
+
+Parameters are SPARQL variables bound with ``initBindings`` when the query runs,
+never pasted into its text. A parameter with a default is bound to it unless the
+caller gives another value; one without a default stays unbound (matches anything)
+unless given.
+
+Examples
+--------
+>>> from graph.queries import get_query, run_query
+>>> from graph.load import load
+>>> query = get_query("cq4-supporters")
+>>> query.question.startswith("Which actors support the right of a beneficiary to strike")
+True
+>>> rows = run_query(load().dataset, query)
+>>> sorted(str(r["actor"]).rsplit("/", 1)[-1] for r in rows)
+['France', 'UnitedKingdom']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.query import Result
+from rdflib.term import Identifier, Node, Variable
+
+from graph.errors import QueryError
+from graph.namespaces import PREFIXES
+from graph.resources import query_files
+
+__all__ = [
+    "NamedQuery",
+    "Rows",
+    "get_query",
+    "list_queries",
+    "parse_query",
+    "parse_term",
+    "read_query",
+    "run_query",
+]
+
+_HEADER = re.compile(r"^#\s*(question|param|answer)\s*:\s*(.*)$")
+_PARAM = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*(?:=\s*(?P<default>\S+))?\s*(?:--\s*(?P<doc>.*))?$")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A query parameter: a SPARQL variable, its default and what it means."""
+
+    name: str
+    default: str | None
+    doc: str
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A SPARQL query with the question it answers and its parameters."""
+
+    name: str
+    text: str
+    question: str = ""
+    answer: str = ""
+    parameters: tuple[Parameter, ...] = field(default_factory=tuple)
+    file: str = ""
+
+
+@dataclass(frozen=True)
+class Rows:
+    """The answer to a query: variables and rows (SELECT), a boolean (ASK) or a graph."""
+
+    kind: str
+    variables: tuple[str, ...] = ()
+    rows: tuple[dict[str, Node | None], ...] = ()
+    boolean: bool | None = None
+    graph: Graph | None = None
+
+    def __iter__(self) -> Iterator[dict[str, Node | None]]:
+        """Iterate over the rows of a SELECT answer."""
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def parse_query(text: str, *, name: str, file: str = "") -> NamedQuery:
+    """Read a query and its header from text.
+
+    Raises
+    ------
+    QueryError
+        When a ``# param:`` line is malformed or the SPARQL does not parse.
+    """
+    question = answer = ""
+    params: list[Parameter] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _HEADER.match(line.strip())
+        if not match:
+            continue
+        key, value = match.groups()
+        if key == "question":
+            question = value.strip()
+        elif key == "answer":
+            answer = value.strip()
+        else:
+            param = _PARAM.match(value.strip())
+            if not param:
+                raise QueryError(f"{file or name}:{number}: write a parameter as 'name = default -- meaning'")
+            params.append(Parameter(param["name"], param["default"], (param["doc"] or "").strip()))
+    try:
+        prepareQuery(text, initNs=dict(PREFIXES))
+    except Exception as exc:
+        raise QueryError(f"{file or name}: SPARQL syntax error: {_one_line(exc)}") from None
+    return NamedQuery(name, text, question, answer, tuple(params), file)
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())
+
+
+def read_query(path: str | Path) -> NamedQuery:
+    """Read a ``.rq`` file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QueryError(f"{path}: cannot read the query: {exc}") from None
+    return parse_query(text, name=path.stem, file=str(path))
+
+
+def list_queries() -> list[NamedQuery]:
+    """Every query of the bundled library, sorted by name."""
+    return [read_query(p) for p in query_files()]
+
+
+def get_query(name: str) -> NamedQuery:
+    """A bundled query by name (the file name without ``.rq``)."""
+    for path in query_files():
+        if path.stem == name:
+            return read_query(path)
+    known = ", ".join(p.stem for p in query_files())
+    raise QueryError(f"no query named {name!r}: choose one of {known}")
+
+
+def parse_term(value: str) -> Identifier:
+    """Turn a parameter value into an RDF term.
+
+    ``:Ukraine`` and ``pg:Place`` expand with the project's prefixes, ``<iri>`` is an IRI,
+    ``2024-05-30`` a date, a whole number an integer, anything else a plain string.
+
+    Examples
+    --------
+    >>> parse_term(":Ukraine")
+    rdflib.term.URIRef('https://w3id.org/policygraph/id/Ukraine')
+    >>> parse_term("2024-06-05")
+    rdflib.term.Literal('2024-06-05', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#date'))
+    """
+    value = value.strip()
+    if value.startswith("<") and value.endswith(">"):
+        iri = value[1:-1]
+        if not iri or any(c in iri for c in '<>"{}|^`\\ \n\t'):
+            raise QueryError(f"{value!r} is not a valid IRI")
+        return URIRef(iri)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        literal = Literal(value, datatype=URIRef("http://www.w3.org/2001/XMLSchema#date"))
+        if literal.ill_typed:
+            raise QueryError(f"{value!r} is not a real date: write YYYY-MM-DD")
+        return literal
+    if re.fullmatch(r"-?\d+", value):
+        return Literal(int(value))
+    prefix, colon, local = value.partition(":")
+    if colon and prefix in PREFIXES and re.fullmatch(r"[\w.\-]*", local):
+        return URIRef(PREFIXES[prefix] + local)
+    if colon and re.fullmatch(r"[A-Za-z][\w\-]*", prefix) and "//" not in value:
+        raise QueryError(f"unknown prefix {prefix!r} in {value!r}: use one of {', '.join(sorted(PREFIXES))}")
+    return Literal(value)
+
+
+def _bindings(query: NamedQuery, given: Mapping[str, str | Identifier]) -> dict[str, Identifier]:
+    known = {p.name for p in query.parameters}
+    unknown = sorted(set(given) - known)
+    if unknown and query.parameters:
+        raise QueryError(
+            f"query {query.name!r} has no parameter {unknown[0]!r}: its parameters are "
+            + ", ".join(sorted(known))
+        )
+    if unknown:
+        raise QueryError(f"query {query.name!r} takes no parameters (got {unknown[0]!r})")
+    bound: dict[str, Identifier] = {}
+    for param in query.parameters:
+        raw = given.get(param.name, param.default)
+        if raw is None:
+            continue
+        bound[param.name] = raw if isinstance(raw, Identifier) else parse_term(raw)
+    return bound
+
+
+def run_query(
+    dataset: Dataset | Graph,
+    query: NamedQuery | str,
+    *,
+    bindings: Mapping[str, str | Identifier] | None = None,
+) -> Rows:
+    """Run a named query, a query object or SPARQL text over a dataset.
+
+    Parameters
+    ----------
+    dataset : Dataset or Graph
+        What to query; a Dataset's default graph is the union of its graphs.
+    query : NamedQuery or str
+        A query from the library (:func:`get_query`) or SPARQL text.
+    bindings : mapping, optional
+        Parameter values: RDF terms, or strings as :func:`parse_term` reads them.
+
+    Returns
+    -------
+    Rows
+
+    Raises
+    ------
+    QueryError
+        On a bad parameter or a query that fails to parse or run.
+    """
+    named = query if isinstance(query, NamedQuery) else parse_query(query, name="inline")
+    init = _bindings(named, bindings or {}) if named.parameters or bindings else {}
+    try:
+        result: Result = dataset.query(named.text, initBindings=init, initNs=dict(PREFIXES))
+    except Exception as exc:
+        raise QueryError(f"{named.file or named.name}: {_one_line(exc)}") from None
+    if result.type == "SELECT":
+        variables = tuple(str(v) for v in (result.vars or []))
+        rows = tuple(
+            {name: row[Variable(name)] for name in variables}  # type: ignore[call-overload,index]
+            for row in result
+        )
+        return Rows("SELECT", variables=variables, rows=rows)
+    if result.type == "ASK":
+        return Rows("ASK", boolean=bool(result.askAnswer))
+    graph = Graph()
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns)
+    for triple in result:
+        graph.add(triple)  # type: ignore[arg-type]
+    return Rows(result.type, graph=graph)

@@ -1,0 +1,175 @@
+r"""Write query answers as a table for people, or as SPARQL 1.1 result formats.
+
+``csv`` and ``json`` follow the SPARQL 1.1 Query Results CSV and JSON formats.
+rdflib has no TSV serializer, so :func:`to_tsv` writes the SPARQL 1.1 TSV format:
+a header of ``?variables``, then terms in Turtle syntax, tab-separated.
+``table`` is for reading in a terminal: prefixed names instead of IRIs.
+
+Examples
+--------
+>>> from rdflib import Literal, URIRef
+>>> from graph.queries import Rows
+>>> rows = Rows("SELECT", variables=("actor", "said"),
+...             rows=({"actor": URIRef("https://w3id.org/policygraph/id/Ukraine"),
+...                    "said": Literal('say "no" now')},))
+>>> print(to_tsv(rows).replace("\t", " | "), end="")
+?actor | ?said
+<https://w3id.org/policygraph/id/Ukraine> | "say \"no\" now"
+>>> print(to_csv(rows), end="")
+actor,said
+https://w3id.org/policygraph/id/Ukraine,"say ""no"" now"
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import XSD, NamespaceManager
+from rdflib.term import Node
+
+from graph.namespaces import PREFIXES
+from graph.queries import Rows
+
+__all__ = ["FORMATS", "format_rows", "short", "to_csv", "to_json", "to_table", "to_tsv"]
+
+FORMATS = ("table", "csv", "tsv", "json")
+
+
+def _manager() -> NamespaceManager:
+    from rdflib import Graph
+
+    graph = Graph(bind_namespaces="none")
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns, override=True)
+    return graph.namespace_manager
+
+
+_NM = _manager()
+
+
+def short(node: Node | None) -> str:
+    """A term as a person reads it: ``:Ukraine``, ``pg:strike``, a literal's text, '' for unbound.
+
+    Examples
+    --------
+    >>> short(URIRef("https://w3id.org/policygraph/ontology#strike"))
+    'pg:strike'
+    """
+    if node is None:
+        return ""
+    if isinstance(node, URIRef):
+        try:
+            return _NM.normalizeUri(node)
+        except Exception:  # an IRI with no prefix that fits
+            return f"<{node}>"
+    if isinstance(node, BNode):
+        return f"_:{node}"
+    return str(node)
+
+
+def _tsv_term(node: Node | None) -> str:
+    if node is None:
+        return ""
+    if isinstance(node, Literal):
+        text = str(node)
+        escaped = (
+            text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+        ).replace("\t", "\\t")
+        if node.language:
+            return f'"{escaped}"@{node.language}'
+        if node.datatype and node.datatype != XSD.string:
+            return f'"{escaped}"^^<{node.datatype}>'
+        return f'"{escaped}"'
+    return node.n3()
+
+
+def to_tsv(rows: Rows) -> str:
+    """SPARQL 1.1 Query Results TSV."""
+    _require_select(rows)
+    out = ["\t".join(f"?{v}" for v in rows.variables)]
+    out += ["\t".join(_tsv_term(row.get(v)) for v in rows.variables) for row in rows.rows]
+    return "\n".join(out) + "\n"
+
+
+def to_csv(rows: Rows) -> str:
+    """SPARQL 1.1 Query Results CSV: plain values, empty for unbound."""
+    _require_select(rows)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(rows.variables)
+    for row in rows.rows:
+        writer.writerow(["" if row.get(v) is None else str(row.get(v)) for v in rows.variables])
+    return buffer.getvalue().replace("\r\n", "\n")
+
+
+def _json_term(node: Node) -> dict[str, str]:
+    if isinstance(node, URIRef):
+        return {"type": "uri", "value": str(node)}
+    if isinstance(node, BNode):
+        return {"type": "bnode", "value": str(node)}
+    assert isinstance(node, Literal)
+    term = {"type": "literal", "value": str(node)}
+    if node.language:
+        term["xml:lang"] = node.language
+    elif node.datatype:
+        term["datatype"] = str(node.datatype)
+    return term
+
+
+def to_json(rows: Rows) -> str:
+    """SPARQL 1.1 Query Results JSON (SELECT and ASK)."""
+    if rows.kind == "ASK":
+        return json.dumps({"head": {}, "boolean": bool(rows.boolean)}, indent=2) + "\n"
+    _require_select(rows)
+    bindings = [
+        {v: _json_term(node) for v in rows.variables if (node := row.get(v)) is not None} for row in rows.rows
+    ]
+    return (
+        json.dumps({"head": {"vars": list(rows.variables)}, "results": {"bindings": bindings}}, indent=2)
+        + "\n"
+    )
+
+
+def to_table(rows: Rows, *, title: str | None = None, width: int | None = None) -> str:
+    """A table for a terminal, with prefixed names, rendered by rich."""
+    from rich.console import Console
+    from rich.table import Table
+
+    if rows.kind == "ASK":
+        return ("yes" if rows.boolean else "no") + "\n"
+    if rows.kind != "SELECT":
+        assert rows.graph is not None
+        return str(rows.graph.serialize(format="turtle"))
+    table = Table(title=title, show_lines=False, title_justify="left")
+    for variable in rows.variables:
+        table.add_column(variable, overflow="fold")
+    for row in rows.rows:
+        table.add_row(*(short(row.get(v)) for v in rows.variables))
+    columns = width or shutil.get_terminal_size((160, 24)).columns
+    console = Console(file=io.StringIO(), width=columns, force_terminal=False, color_system=None)
+    console.print(table)
+    console.print(f"{len(rows.rows)} row{'s' if len(rows.rows) != 1 else ''}")
+    output = console.file.getvalue()  # type: ignore[attr-defined]
+    return str(output)
+
+
+def format_rows(rows: Rows, fmt: str, *, title: str | None = None) -> str:
+    """Rows in one of :data:`FORMATS`; a CONSTRUCT or DESCRIBE answer is Turtle whatever the format."""
+    if rows.kind in ("CONSTRUCT", "DESCRIBE"):
+        assert rows.graph is not None
+        return str(rows.graph.serialize(format="turtle"))
+    writers = {"table": lambda r: to_table(r, title=title), "csv": to_csv, "tsv": to_tsv, "json": to_json}
+    if fmt not in writers:
+        raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    if rows.kind == "ASK" and fmt in ("csv", "tsv"):
+        return ("true" if rows.boolean else "false") + "\n"
+    return str(writers[fmt](rows))
+
+
+def _require_select(rows: Rows) -> None:
+    if rows.kind != "SELECT":
+        raise ValueError(f"a {rows.kind} answer has no rows")

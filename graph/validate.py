@@ -1,0 +1,285 @@
+"""Check a loaded corpus against the SHACL shapes and the ontology's vocabulary.
+
+Three checks, all reported together:
+
+1. the data shapes (``ontology/shapes.ttl``) over the union of the ontology and
+   every source, with pySHACL;
+2. every ``pg:`` term a source uses is one the ontology defines (a misspelt
+   property or class is an error, not a silent new term);
+3. every resource (``:Name``) a source points at is described somewhere, at least
+   with a label (a misspelt entity name is an error, not a new node).
+
+Each finding names the file, the line where the entity is written, the entity,
+the property and what to write instead.
+
+Examples
+--------
+>>> from graph.load import load
+>>> report = validate(load())
+>>> report.conforms, len(report.violations)
+(True, 0)
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import RDF, RDFS, SH
+from rdflib.term import Node
+
+from graph.load import Corpus, load_ontology
+from graph.namespaces import PG, PGR, PREFIXES
+from graph.resources import shapes_file
+
+__all__ = ["ValidationReport", "Violation", "validate", "validate_ontology"]
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One finding: where, about what, and what to do."""
+
+    file: str
+    line: int | None
+    focus: str
+    path: str
+    message: str
+    severity: str = "Violation"
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        about = self.focus if not self.path else f"{self.focus} {self.path}"
+        return f"{where}: {about}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """The result of :func:`validate`: whether the data conforms, and why not."""
+
+    conforms: bool
+    violations: tuple[Violation, ...]
+
+    @property
+    def text(self) -> str:
+        """The findings, one per line, or a line saying all is well."""
+        if self.conforms:
+            return "conforms: no violations"
+        return "\n".join(str(v) for v in self.violations)
+
+
+@functools.cache
+def _shapes(kind: str) -> Graph:
+    graph = Graph()
+    graph.parse(shapes_file(kind), format="turtle")
+    return graph
+
+
+def _curie(graph: Graph, node: Node | None) -> str:
+    if node is None:
+        return ""
+    if isinstance(node, URIRef):
+        for prefix, ns in PREFIXES.items():
+            if str(node).startswith(ns) and re.fullmatch(r"[\w.\-]*", str(node)[len(ns) :]):
+                return f"{prefix}:{node[len(ns) :]}"
+        return f"<{node}>"
+    if isinstance(node, BNode):
+        return "a blank node"
+    return str(node)
+
+
+class _Locator:
+    """Finds the file and line where a node is written."""
+
+    def __init__(self, corpus: Corpus):
+        self.corpus = corpus
+        self._lines: dict[str, list[str]] = {}
+
+    def lines(self, file: str) -> list[str]:
+        if file not in self._lines:
+            try:
+                self._lines[file] = Path(file).read_text(encoding="utf-8").splitlines()
+            except OSError:
+                self._lines[file] = []
+        return self._lines[file]
+
+    def owner(self, node: Node) -> Node:
+        """The named resource a blank node hangs from (a rule's policy, a constraint's rule's policy)."""
+        seen = set()
+        while isinstance(node, BNode) and node not in seen:
+            seen.add(node)
+            parent = next(iter(self.corpus.dataset.subjects(None, node)), None)
+            if parent is None:
+                break
+            node = parent
+        return node
+
+    def locate(self, node: Node, path: Node | None) -> tuple[str, int | None]:
+        owner = self.owner(node)
+        for source in self.corpus.sources:
+            if (owner, None, None) in source.graph or (node, None, None) in source.graph:
+                return source.file, self._line(source.file, owner, path, node)
+        return "ontology" if owner is not None else "?", None
+
+    def _line(self, file: str, owner: Node, path: Node | None, node: Node | None = None) -> int | None:
+        if not isinstance(owner, URIRef):
+            return None
+        lines = self.lines(file)
+        local = re.split(r"[/#]", str(owner))[-1]
+        start = None
+        for number, line in enumerate(lines, start=1):
+            if re.match(rf"^\S*[:/]{re.escape(local)}>?(\s|$)", line):
+                start = number
+                break
+        if start is None:
+            return None
+        label = self.corpus.dataset.value(node, RDFS.label) if isinstance(node, BNode) else None
+        if label is not None:  # a labelled rule: start from its label
+            quoted = f'"{label}"'
+            start = next((n for n in range(start, len(lines) + 1) if quoted in lines[n - 1]), start)
+        if path is not None and isinstance(path, URIRef):
+            name = re.split(r"[/#]", str(path))[-1]
+            for number in range(start, len(lines) + 1):
+                text = lines[number - 1]
+                if number > start and (re.match(r"^\S", text) or re.match(r"^\s*\] ?, ?\[", text)):
+                    break  # the next subject begins
+                if re.search(rf"[:/#]{re.escape(name)}\b", text):
+                    return number
+        return start
+
+
+def _shacl(corpus: Corpus, locator: _Locator) -> list[Violation]:
+    from pyshacl import validate as shacl_validate  # imported here: slow to import
+
+    data = Graph()
+    for quad in corpus.dataset.quads((None, None, None, None)):
+        data.add(quad[:3])
+    conforms, results, _ = shacl_validate(
+        data, shacl_graph=_shapes("data"), inference="none", advanced=True, allow_warnings=True
+    )
+    if conforms:
+        return []
+    assert isinstance(results, Graph)
+    found = []
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        focus = results.value(result, SH.focusNode)
+        path = results.value(result, SH.resultPath)
+        message = str(results.value(result, SH.resultMessage) or "does not conform")
+        severity = str(results.value(result, SH.resultSeverity) or SH.Violation).rsplit("#", 1)[-1]
+        if focus is None:
+            continue
+        file, line = locator.locate(focus, path if path is not None else results.value(result, SH.value))
+        owner = locator.owner(focus)
+        label = _curie(data, owner) if owner != focus else _curie(data, focus)
+        if owner != focus:
+            label += " (in a rule or constraint)"
+        message = re.sub(r"https?://[^\s,;:]+[#/][\w.\-]+", lambda m: _curie(data, URIRef(m[0])), message)
+        found.append(Violation(file, line, label, _curie(data, path), message, severity))
+    return found
+
+
+def _vocabulary(corpus: Corpus, locator: _Locator) -> list[Violation]:
+    ontology = load_ontology()
+    defined = {s for s in ontology.subjects() if isinstance(s, URIRef)}
+    found = []
+    for source in corpus.sources:
+        for triple in source.graph:
+            for term in triple:
+                if isinstance(term, URIRef) and str(term).startswith(str(PG)) and term not in defined:
+                    line = _first_line(locator.lines(source.file), str(term)[len(str(PG)) :])
+                    found.append(
+                        Violation(
+                            source.file,
+                            line,
+                            _curie(source.graph, term),
+                            "",
+                            "not a term of the policygraph ontology: check the spelling "
+                            "(the terms are listed in ontology/README.md)",
+                        )
+                    )
+    return _unique(found)
+
+
+def _dangling(corpus: Corpus, locator: _Locator) -> list[Violation]:
+    dataset = corpus.dataset
+    described = set(dataset.subjects(RDFS.label, None))
+    found = []
+    for source in corpus.sources:
+        for s, p, o in source.graph:
+            if p == RDF.type or not isinstance(o, URIRef) or not str(o).startswith(str(PGR)):
+                continue
+            if o not in described:
+                line = _first_line(locator.lines(source.file), str(o)[len(str(PGR)) :])
+                found.append(
+                    Violation(
+                        source.file,
+                        line,
+                        _curie(source.graph, o),
+                        "",
+                        f"is used (by {_curie(source.graph, locator.owner(s))} "
+                        f"{_curie(source.graph, p)}) but never described: check the spelling, or describe it "
+                        "with at least a type and an rdfs:label",
+                    )
+                )
+    return _unique(found)
+
+
+def _first_line(lines: list[str], local: str) -> int | None:
+    for number, line in enumerate(lines, start=1):
+        if re.search(rf"[:/#]{re.escape(local)}(?![\w\-])", line):
+            return number
+    return None
+
+
+def _unique(found: list[Violation]) -> list[Violation]:
+    seen: set[tuple[str, str]] = set()
+    kept = []
+    for violation in found:
+        key = (violation.file, violation.focus)
+        if key not in seen:
+            seen.add(key)
+            kept.append(violation)
+    return kept
+
+
+def validate(corpus: Corpus) -> ValidationReport:
+    """Validate a corpus: shapes, vocabulary and references.
+
+    Parameters
+    ----------
+    corpus : Corpus
+        What :func:`graph.load.load` returned.
+
+    Returns
+    -------
+    ValidationReport
+        ``conforms`` is False when anything was found; ``violations`` lists it
+        sorted by file and line.
+    """
+    locator = _Locator(corpus)
+    found = _vocabulary(corpus, locator) + _dangling(corpus, locator) + _shacl(corpus, locator)
+    found = sorted(set(found), key=lambda v: (v.file, v.line or 0, v.focus, v.path, v.message))
+    errors = [v for v in found if v.severity == "Violation"]
+    return ValidationReport(conforms=not errors, violations=tuple(found))
+
+
+def validate_ontology() -> ValidationReport:
+    """Check the ontology's own hygiene: every term labelled and defined."""
+    from pyshacl import validate as shacl_validate
+
+    ontology = load_ontology()
+    conforms, results, _ = shacl_validate(ontology, shacl_graph=_shapes("ontology"), inference="none")
+    found = []
+    if not conforms:
+        assert isinstance(results, Graph)
+        for result in results.subjects(RDF.type, SH.ValidationResult):
+            focus = results.value(result, SH.focusNode)
+            path = results.value(result, SH.resultPath)
+            message = str(results.value(result, SH.resultMessage))
+            found.append(
+                Violation("ontology", None, _curie(ontology, focus), _curie(ontology, path), message)
+            )
+    found.sort(key=lambda v: (v.focus, v.path))
+    return ValidationReport(conforms=bool(conforms), violations=tuple(found))

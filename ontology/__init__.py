@@ -1,0 +1,1 @@
+"""The policygraph ontology, shapes and module files, shipped as package data."""

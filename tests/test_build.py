@@ -1,0 +1,80 @@
+"""The main job: outputs written, readable again, and never half-written."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Dataset
+from rdflib.compare import isomorphic
+
+from graph.build import build, policies
+from graph.errors import SourceError
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    return build(out=out), out
+
+
+def test_build_writes_the_dataset_and_diagrams(built, dataset):
+    result, out = built
+    names = {p.name for p in result.files}
+    expected = {"graph.trig", "actor-network.png", "actor-network.svg"}
+    for policy in policies(dataset):
+        local = str(policy).rsplit("/", 1)[-1]
+        expected |= {f"policy-{local}.png", f"policy-{local}.svg"}
+    assert names == expected
+    assert {p.name for p in out.iterdir()} == expected  # no temporary files left behind
+
+
+def test_trig_holds_every_named_graph(built, dataset):
+    _, out = built
+    again = Dataset()
+    again.parse(out / "graph.trig", format="trig")
+    original = {g.identifier: g for g in dataset.graphs() if len(g)}
+    parsed = {g.identifier: g for g in again.graphs() if len(g)}
+    assert set(parsed) == set(original)
+    for name, graph in original.items():
+        assert isomorphic(graph, parsed[name]), name
+
+
+def test_summary_counts(built):
+    result, _ = built
+    s = result.summary
+    assert (s.sources, s.policies, s.statements) == (2, 2, 2)
+    assert s.entities >= 25 and s.claims >= 10
+    assert s.triples == sum(1 for _ in result.corpus.dataset.quads((None, None, None, None)))
+
+
+def test_competency_answers_are_all_there(built):
+    result, _ = built
+    assert len(result.answers) == 7
+    assert all(q.name.startswith(f"cq{i}-") for i, (q, _) in enumerate(result.answers, start=1))
+    assert all(len(rows) >= 1 for _, rows in result.answers)
+
+
+def test_a_broken_source_leaves_the_old_outputs_untouched(corpus_copy, tmp_path):
+    out = tmp_path / "out"
+    build([corpus_copy], out=out, formats=("svg",))
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    (corpus_copy / "zz-broken.ttl").write_text("@prefix : <x> .\n:a :b")
+    with pytest.raises(SourceError):
+        build([corpus_copy], out=out, formats=("svg",))
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_a_failure_while_writing_leaves_the_old_outputs_untouched(corpus_copy, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    build([corpus_copy], out=out, formats=("svg",))
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def fail(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    import graph.draw
+
+    monkeypatch.setattr(graph.draw, "draw_policy", fail)  # fails after graph.trig is staged
+    with pytest.raises(OSError):
+        build([corpus_copy], out=out, formats=("svg",))
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "out"]  # the staging folder is gone

@@ -1,0 +1,114 @@
+"""Diagrams: check what was drawn (labels, colours, edges, legend), not only that a file exists."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+from matplotlib.colors import to_hex
+
+from graph.build import policies
+from graph.draw import (
+    KIND_COLOURS,
+    PERMITTED,
+    PROHIBITED,
+    RELATION_STYLES,
+    draw_actor_network,
+    draw_policy,
+    save,
+)
+from graph.namespaces import PGR
+from graph.project import actor_view
+
+
+def _texts(ax):
+    return [t.get_text() for t in ax.texts]
+
+
+def test_actor_network_draws_every_actor_and_relation(dataset):
+    A = actor_view(dataset)
+    drawing = draw_actor_network(A)
+    assert set(drawing.labels) == {d["label"] for _, d in A.nodes(data=True)}
+    drawn_text = " ".join(_texts(drawing.ax)).replace("\n", " ")
+    assert all(label in drawn_text for label in drawing.labels)
+    assert sorted(drawing.edges) == sorted((u, v, d["relation"]) for u, v, d in A.edges(data=True))
+    assert len(drawing.ax.patches) == A.number_of_edges()
+
+
+def test_actor_network_colours_and_legend(dataset):
+    drawing = draw_actor_network(actor_view(dataset))
+    assert drawing.node_colours[str(PGR.Ukraine)] == KIND_COLOURS["State"]
+    assert drawing.node_colours[str(PGR.JoeBiden)] == KIND_COLOURS["Person"]
+    assert drawing.edge_colours["authorises"] == PERMITTED
+    assert drawing.edge_colours["restricts"] == PROHIBITED
+    arrow_colours = {to_hex(p.get_edgecolor()) for p in drawing.ax.patches}
+    assert {PERMITTED, PROHIBITED, RELATION_STYLES["supports"][0]} <= arrow_colours
+    legend = [t.get_text() for t in drawing.ax.get_legend().get_texts()]
+    assert legend == drawing.legend and {"state", "person", "authorises", "restricts", "supports"} <= set(
+        legend
+    )
+    assert drawing.ax.get_title(loc="left") == "Actors and how they relate"
+    assert drawing.note.startswith("Sources: ") and "politico-2024-05-30" in drawing.note
+
+
+def test_actor_labels_do_not_overlap(dataset):
+    drawing = draw_actor_network(actor_view(dataset))
+    figure = drawing.ax.figure
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in drawing.label_artists.values()]
+    assert len(boxes) == len(drawing.labels) == len(actor_view(dataset))
+    overlaps = [
+        (i, j) for i in range(len(boxes)) for j in range(i + 1, len(boxes)) if boxes[i].overlaps(boxes[j])
+    ]
+    assert overlaps == []
+
+
+def test_actor_network_filters_relations(dataset):
+    drawing = draw_actor_network(actor_view(dataset), relations=["supports"])
+    assert {r for _, _, r in drawing.edges} == {"supports"}
+    assert set(drawing.labels) == {"France", "United Kingdom", "Ukraine"}
+
+
+def test_policy_boxes_do_not_overlap(dataset):
+    for policy in policies(dataset):
+        drawing = draw_policy(dataset, policy)
+        drawing.ax.figure.canvas.draw()
+        renderer = drawing.ax.figure.canvas.get_renderer()
+        boxes = [t.get_bbox_patch().get_window_extent(renderer) for t in drawing.label_artists.values()]
+        assert len(boxes) == len(drawing.labels) >= 3
+        overlaps = [
+            (i, j) for i in range(len(boxes)) for j in range(i + 1, len(boxes)) if boxes[i].overlaps(boxes[j])
+        ]
+        assert overlaps == [], policy
+
+
+def test_policy_diagram_shows_who_may_do_what_where(dataset):
+    policy = PGR["us-kharkiv-counterfire-2024"]
+    drawing = draw_policy(dataset, policy)
+    labels = set(drawing.labels)
+    assert {"United States", "Ukraine"} <= labels
+    assert "MAY: counter-fire across the border from Kharkiv Oblast" in labels
+    assert "MAY NOT: no strikes on civilian infrastructure" in labels
+    assert "across the border from is Kharkiv Oblast" in labels
+    assert "place within Russia" in labels
+    rule_colours = {
+        text: drawing.node_colours[key] for text, key in drawing.labels.items() if text.startswith("MAY")
+    }
+    assert {c for t, c in rule_colours.items() if t.startswith("MAY:")} == {PERMITTED}
+    assert {c for t, c in rule_colours.items() if t.startswith("MAY NOT")} == {PROHIBITED}
+    # "within Russia" is a condition of the permission and of a prohibition: one box, a green and a red edge
+    within = drawing.labels["place within Russia"]
+    assert {kind for _, v, kind in drawing.edges if v == within} == {"permission", "prohibition"}
+    assert drawing.title.endswith("US permission for counter-fire into Russia near Kharkiv")
+
+
+def test_functions_draw_on_a_given_axes_and_save_png_and_svg(dataset, tmp_path):
+    _figure, (left, right) = plt.subplots(1, 2)
+    assert draw_actor_network(actor_view(dataset), ax=left).ax is left
+    drawing = draw_policy(dataset, policies(dataset)[0], ax=right)
+    assert drawing.ax is right
+    save(drawing, str(tmp_path / "both.svg"))
+    svg = (tmp_path / "both.svg").read_text()
+    assert "<svg" in svg and "Ukraine" in svg
+    drawing = draw_actor_network(actor_view(dataset))
+    save(drawing, str(tmp_path / "actors.png"))
+    assert (tmp_path / "actors.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -1,0 +1,76 @@
+"""A non-editable install, from another folder, carries the ontology, queries and corpus with it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _clean_copy(target: Path) -> Path:
+    """The project's files as git tracks them (or the whole tree outside a checkout)."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    files = (
+        [ROOT / f for f in listed.stdout.splitlines()] if listed.returncode == 0 else list(ROOT.rglob("*"))
+    )
+    files = [f for f in files if f.is_file()]
+    assert any(f.name == "setup.cfg" for f in files)
+    for file in files:
+        destination = target / file.relative_to(ROOT)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        destination.write_bytes(file.read_bytes())
+    return target
+
+
+def test_wheel_install_runs_the_main_job_from_another_folder(tmp_path):
+    source = _clean_copy(tmp_path / "src")
+    env_dir = tmp_path / "venv"
+    # the dependencies come from the environment running the tests; policygraph itself is installed fresh
+    venv.EnvBuilder(system_site_packages=True, with_pip=True).create(env_dir)
+    python = env_dir / "bin" / "python"
+    install = subprocess.run(
+        [str(python), "-m", "pip", "install", "--no-deps", "--quiet", str(source)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=600,
+    )
+    assert install.returncode == 0, install.stderr
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    where = subprocess.run(
+        [str(python), "-c", "import graph; print(graph.__file__)"],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+    )
+    assert where.stdout.startswith(str(env_dir)), where.stdout + where.stderr
+    run = subprocess.run(
+        [str(env_dir / "bin" / "policygraph"), "build", "--out", "out", "--format", "svg"],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        timeout=600,
+        env={"PATH": f"{env_dir / 'bin'}:/usr/bin:/bin", "MPLBACKEND": "Agg", "HOME": str(tmp_path)},
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("built 2 sources:")
+    assert "cq7-claim-provenance" in run.stdout
+    written = sorted(p.name for p in (elsewhere / "out").iterdir())
+    assert "graph.trig" in written and "actor-network.svg" in written
+    listing = subprocess.run(
+        [str(env_dir / "bin" / "policygraph"), "query", "--list"],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+    )
+    assert "cq1-permissions" in listing.stdout
+    assert sys.version_info >= (3, 11)

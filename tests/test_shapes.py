@@ -1,0 +1,75 @@
+"""Every data shape has a valid and an invalid snippet; the valid one conforms, the invalid one
+breaks that very shape. Snippets live in tests/shapes/NAME.valid.ttl and NAME.invalid.ttl and are
+checked together with the ontology and the bundled reference entities they point at."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pyshacl import validate
+from rdflib import Graph, Namespace
+from rdflib.namespace import RDF, SH
+
+from graph.load import load_ontology, read_source
+from graph.resources import corpus_files, shapes_file
+
+HERE = Path(__file__).parent / "shapes"
+PGSH = Namespace("https://w3id.org/policygraph/shapes#")
+SHAPES = Graph().parse(shapes_file("data"))
+NODE_SHAPES = sorted(str(s).rsplit("#", 1)[-1] for s in SHAPES.subjects(RDF.type, SH.NodeShape))
+PREFIXES = (HERE / "_prefixes.ttl").read_text()
+
+
+def _background() -> Graph:
+    graph = load_ontology()
+    reference = [f for f in corpus_files() if f.name.startswith("reference")]
+    assert reference, "no reference entities in the bundled corpus"
+    graph += read_source(reference[0]).graph
+    return graph
+
+
+BACKGROUND = _background()
+
+
+def _check(snippet: Path) -> tuple[bool, Graph]:
+    data = Graph()
+    data += BACKGROUND
+    data.parse(data=PREFIXES + snippet.read_text(), format="turtle")
+    conforms, results, _ = validate(data, shacl_graph=SHAPES, inference="none", advanced=True)
+    assert isinstance(results, Graph)
+    return bool(conforms), results
+
+
+def _shapes_of(shape: str) -> set:
+    node = PGSH[shape]
+    return {node, *SHAPES.objects(node, SH.property), *SHAPES.objects(node, SH.sparql)}
+
+
+def test_shapes_found():
+    assert len(NODE_SHAPES) >= 15
+
+
+@pytest.mark.parametrize("shape", NODE_SHAPES)
+def test_valid_snippet_conforms(shape):
+    snippet = HERE / f"{shape}.valid.ttl"
+    assert snippet.is_file(), f"write {snippet.name}: every shape needs a valid example"
+    conforms, results = _check(snippet)
+    assert conforms, results.serialize(format="turtle")
+
+
+@pytest.mark.parametrize("shape", NODE_SHAPES)
+def test_invalid_snippet_breaks_its_shape(shape):
+    snippet = HERE / f"{shape}.invalid.ttl"
+    assert snippet.is_file(), f"write {snippet.name}: every shape needs an invalid example"
+    conforms, results = _check(snippet)
+    assert not conforms
+    sources = set(results.objects(None, SH.sourceShape))
+    assert sources & _shapes_of(shape), f"{snippet.name} broke {sources}, not {shape}"
+
+
+def test_bundled_corpus_conforms(corpus):
+    from graph.validate import validate as validate_corpus
+
+    report = validate_corpus(corpus)
+    assert report.conforms, report.text
