@@ -31,7 +31,7 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
-from graph.load import Corpus, load_ontology
+from graph.load import Corpus, Source, load_ontology
 from graph.namespaces import PG, PGR, PREFIXES
 from graph.resources import shapes_file
 
@@ -77,7 +77,7 @@ def _shapes(kind: str) -> Graph:
     return graph
 
 
-def _curie(graph: Graph, node: Node | None) -> str:
+def _curie(node: Node | None) -> str:
     if node is None:
         return ""
     if isinstance(node, URIRef):
@@ -172,57 +172,51 @@ def _shacl(corpus: Corpus, locator: _Locator) -> list[Violation]:
             continue
         file, line = locator.locate(focus, path if path is not None else results.value(result, SH.value))
         owner = locator.owner(focus)
-        label = _curie(data, owner) if owner != focus else _curie(data, focus)
+        label = _curie(owner) if owner != focus else _curie(focus)
         if owner != focus:
             label += " (in a rule or constraint)"
-        message = re.sub(r"https?://[^\s,;:]+[#/][\w.\-]+", lambda m: _curie(data, URIRef(m[0])), message)
-        found.append(Violation(file, line, label, _curie(data, path), message, severity))
+        message = re.sub(r"https?://[^\s,;:]+[#/][\w.\-]+", lambda m: _curie(URIRef(m[0])), message)
+        found.append(Violation(file, line, label, _curie(path), message, severity))
     return found
+
+
+def _at_term(locator: _Locator, source: Source, term: URIRef, message: str) -> Violation:
+    """A finding about a term, placed at the first line of the source that writes it."""
+    local = re.split(r"[/#]", str(term))[-1]
+    return Violation(source.file, _first_line(locator.lines(source.file), local), _curie(term), "", message)
 
 
 def _vocabulary(corpus: Corpus, locator: _Locator) -> list[Violation]:
     ontology = load_ontology()
     defined = {s for s in ontology.subjects() if isinstance(s, URIRef)}
-    found = []
-    for source in corpus.sources:
-        for triple in source.graph:
-            for term in triple:
-                if isinstance(term, URIRef) and str(term).startswith(str(PG)) and term not in defined:
-                    line = _first_line(locator.lines(source.file), str(term)[len(str(PG)) :])
-                    found.append(
-                        Violation(
-                            source.file,
-                            line,
-                            _curie(source.graph, term),
-                            "",
-                            "not a term of the policygraph ontology: check the spelling "
-                            "(the terms are listed in ontology/README.md)",
-                        )
-                    )
+    message = (
+        "not a term of the policygraph ontology: check the spelling "
+        "(the terms are listed in ontology/README.md)"
+    )
+    found = [
+        _at_term(locator, source, term, message)
+        for source in corpus.sources
+        for triple in source.graph
+        for term in triple
+        if isinstance(term, URIRef) and str(term).startswith(str(PG)) and term not in defined
+    ]
     return _unique(found)
 
 
 def _dangling(corpus: Corpus, locator: _Locator) -> list[Violation]:
-    dataset = corpus.dataset
-    described = set(dataset.subjects(RDFS.label, None))
-    found = []
-    for source in corpus.sources:
-        for s, p, o in source.graph:
-            if p == RDF.type or not isinstance(o, URIRef) or not str(o).startswith(str(PGR)):
-                continue
-            if o not in described:
-                line = _first_line(locator.lines(source.file), str(o)[len(str(PGR)) :])
-                found.append(
-                    Violation(
-                        source.file,
-                        line,
-                        _curie(source.graph, o),
-                        "",
-                        f"is used (by {_curie(source.graph, locator.owner(s))} "
-                        f"{_curie(source.graph, p)}) but never described: check the spelling, or describe it "
-                        "with at least a type and an rdfs:label",
-                    )
-                )
+    described = set(corpus.dataset.subjects(RDFS.label, None))
+    found = [
+        _at_term(
+            locator,
+            source,
+            o,
+            f"is used (by {_curie(locator.owner(s))} {_curie(p)}) but never described: check the spelling, "
+            "or describe it with at least a type and an rdfs:label",
+        )
+        for source in corpus.sources
+        for s, p, o in source.graph
+        if p != RDF.type and isinstance(o, URIRef) and str(o).startswith(str(PGR)) and o not in described
+    ]
     return _unique(found)
 
 
@@ -278,8 +272,6 @@ def validate_ontology() -> ValidationReport:
             focus = results.value(result, SH.focusNode)
             path = results.value(result, SH.resultPath)
             message = str(results.value(result, SH.resultMessage))
-            found.append(
-                Violation("ontology", None, _curie(ontology, focus), _curie(ontology, path), message)
-            )
+            found.append(Violation("ontology", None, _curie(focus), _curie(path), message))
     found.sort(key=lambda v: (v.focus, v.path))
     return ValidationReport(conforms=bool(conforms), violations=tuple(found))
