@@ -52,7 +52,10 @@ def main(folder: str) -> None:
     (sources / "example-briefing.ttl").write_text(REPORT, encoding="utf-8")
 
     result = build([sources], out=work / "out", formats=("svg",))
-    print(f"built {result.summary.sources} sources, {result.summary.statements} statements")
+    print(
+        f"built {result.summary.sources} sources ({len(corpus_files())} bundled + yours), "
+        f"{result.summary.statements} statements"
+    )
     for row in run_query(result.corpus.dataset, get_query("cq6-statements")):
         print(f"  {row['date']}  {short(row['speaker'])}: {row['summary']}")
 

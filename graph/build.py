@@ -5,7 +5,9 @@ breaks the shapes, and writes into an output folder:
 
 - ``graph.trig``: the whole dataset, one named graph per source plus the ontology;
 - ``actor-network.png`` / ``.svg``: the actor diagram;
-- ``policy-<name>.png`` / ``.svg``: "who may do what, where" for each policy.
+- ``policy-<name>.png`` / ``.svg``: "who may do what, where" for each policy;
+- ``policy-matrix-<actor>.png`` / ``.svg``: who lets the actor strike where, as of the latest decision;
+- ``timeline.png`` / ``.svg``: the decisions and statements per grantor.
 
 Outputs are staged and moved into place only when everything succeeded.
 
@@ -13,8 +15,8 @@ Examples
 --------
 >>> import tempfile
 >>> result = build(out=tempfile.mkdtemp(), formats=("svg",))
->>> result.summary.sources, result.report.conforms
-(2, True)
+>>> result.summary.sources == len(result.corpus.sources), result.report.conforms
+(True, True)
 >>> sorted(p.name for p in result.files)[:2]
 ['actor-network.svg', 'graph.trig']
 """
@@ -23,10 +25,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from rdflib import Dataset, URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import DCTERMS, RDF
 
 from graph.errors import ValidationError
 from graph.load import Corpus, load
@@ -35,7 +38,16 @@ from graph.output import staged
 from graph.queries import NamedQuery, Rows, list_queries, run_query
 from graph.validate import ValidationReport, validate
 
-__all__ = ["BuildResult", "Summary", "build", "competency_answers", "policies", "summarize"]
+__all__ = [
+    "BuildResult",
+    "Summary",
+    "build",
+    "competency_answers",
+    "latest_decision",
+    "matrix_actors",
+    "policies",
+    "summarize",
+]
 
 
 @dataclass(frozen=True)
@@ -93,16 +105,56 @@ def policies(dataset: Dataset) -> list[URIRef]:
     return sorted(found, key=str)
 
 
+def latest_decision(dataset: Dataset) -> date | None:
+    """The latest day any policy took effect (the last day of a month-only date), or None."""
+    from graph.dates import period
+
+    days = []
+    for policy in policies(dataset):
+        for value in dataset.objects(policy, DCTERMS.date):
+            try:
+                days.append(period(value).last)  # type: ignore[arg-type]
+            except ValueError:
+                continue
+    return max(days) if days else None
+
+
+def matrix_actors(dataset: Dataset) -> list[URIRef]:
+    """The actors some rule is about (the assignees), sorted."""
+    found = {
+        a
+        for prop in (ODRL2.permission, ODRL2.prohibition)
+        for rule in dataset.objects(None, prop)
+        for a in dataset.objects(rule, ODRL2.assignee)
+        if isinstance(a, URIRef)
+    }
+    return sorted(found, key=str)
+
+
 def _write_outputs(corpus: Corpus, staging: Path, formats: Sequence[str]) -> list[str]:
+    from graph.charts import draw_policy_matrix, draw_timeline
     from graph.draw import draw_actor_network, draw_policy, save
+    from graph.policy import PolicyEngine
     from graph.project import actor_view
 
     written = ["graph.trig"]
     (staging / "graph.trig").write_text(corpus.dataset.serialize(format="trig"), encoding="utf-8")
     actors = actor_view(corpus.dataset)
+    engine = PolicyEngine(corpus.dataset)
+    latest = latest_decision(corpus.dataset)
     for fmt in formats:
         save(draw_actor_network(actors), str(staging / f"actor-network.{fmt}"))
         written.append(f"actor-network.{fmt}")
+        if latest is not None:
+            for actor in matrix_actors(corpus.dataset):
+                name = f"policy-matrix-{str(actor).rsplit('/', 1)[-1]}.{fmt}"
+                save(
+                    draw_policy_matrix(corpus.dataset, day=latest, actor=actor, engine=engine),
+                    str(staging / name),
+                )
+                written.append(name)
+            save(draw_timeline(corpus.dataset), str(staging / f"timeline.{fmt}"))
+            written.append(f"timeline.{fmt}")
         for policy in policies(corpus.dataset):
             name = f"policy-{str(policy).rsplit('/', 1)[-1]}.{fmt}"
             save(draw_policy(corpus.dataset, policy), str(staging / name))

@@ -9,9 +9,11 @@ breaks the shapes; 5 a bad query or parameter; 6 an output that cannot be writte
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -192,18 +194,31 @@ def query(
 @click.argument("sources", nargs=-1, type=click.Path())
 @click.option(
     "--kind",
-    type=click.Choice(["actors", "policy"]),
+    type=click.Choice(["actors", "policy", "matrix", "timeline"]),
     default="actors",
     show_default=True,
-    help="actors: the actor network; policy: who may do what, where.",
+    help="actors: the actor network; policy: who may do what, where; matrix: outcomes as of a day; "
+    "timeline: decisions per grantor.",
 )
+@click.option("--date", "day", help="With --kind matrix: the day, YYYY-MM-DD. Default: the latest decision.")
+@click.option("--actor", default="Ukraine", show_default=True, help="With --kind matrix: who acts.")
+@click.option("--place", help="With --kind matrix: fix the place; the columns become target types.")
+@click.option("--target-type", help="With --kind matrix: the target type when the columns are places.")
 @click.option("--policy", help="With --kind policy: the policy (:name or IRI). Default: every policy.")
 @click.option("--relation", "relations", multiple=True, help="With --kind actors: only these relations.")
 @click.option(
     "--out", "-o", type=click.Path(dir_okay=False), help="File to write (.png, .svg or .pdf).", default=None
 )
 def plot(
-    sources: tuple[str, ...], kind: str, policy: str | None, relations: tuple[str, ...], out: str | None
+    sources: tuple[str, ...],
+    kind: str,
+    day: str | None,
+    actor: str,
+    place: str | None,
+    target_type: str | None,
+    policy: str | None,
+    relations: tuple[str, ...],
+    out: str | None,
 ) -> None:
     """Draw a diagram of the graph to a PNG, SVG or PDF file."""
     import matplotlib
@@ -219,12 +234,31 @@ def plot(
     from graph.queries import parse_term
 
     dataset = load(_sources(sources)).dataset
-    out = out or ("actor-network.png" if kind == "actors" else "policy.png")
+    out = out or {"actors": "actor-network.png"}.get(kind, f"{kind}.png")
     suffix = Path(out).suffix.lstrip(".").lower()
     if suffix not in ("png", "svg", "pdf"):
         raise click.UsageError(f"--out {out}: the file name must end in .png, .svg or .pdf")
     if kind == "actors":
         drawing = draw_actor_network(actor_view(dataset), relations=list(relations) or None)
+    elif kind == "timeline":
+        from graph.charts import draw_timeline
+
+        drawing = draw_timeline(dataset)
+    elif kind == "matrix":
+        from graph.build import latest_decision
+        from graph.charts import draw_policy_matrix
+        from graph.resolve import resolve
+
+        when = _day(day) if day else latest_decision(dataset)
+        if when is None:
+            raise QueryError("no policy in the graph has a date: give --date")
+        drawing = draw_policy_matrix(
+            dataset,
+            day=when,
+            actor=resolve(dataset, actor, kind="actor"),
+            place=resolve(dataset, place, kind="place") if place else None,
+            target_type=resolve(dataset, target_type, kind="target-type") if target_type else None,
+        )
     else:
         known = policies(dataset)
         chosen = parse_term(policy) if policy else (known[0] if known else None)
@@ -236,7 +270,8 @@ def plot(
     import io
 
     buffer = io.BytesIO()
-    drawing.ax.figure.savefig(buffer, format=suffix, dpi=150, bbox_inches="tight")
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        drawing.ax.figure.savefig(buffer, format=suffix, dpi=150, bbox_inches="tight")
     atomic_write(out, buffer.getvalue())
     click.echo(f"wrote {out}")
 
@@ -334,6 +369,198 @@ def path(source_node: str, target_node: str, sources: tuple[str, ...], cutoff: i
             arrow = f"-{'/'.join(relations)}->" if relations else f"<-{'/'.join(backwards)}-"
             steps.append(f"{arrow} {graph.nodes[v]['label']}")
         click.echo(" ".join(steps))
+
+
+#: Exit codes of ``policygraph check``, by outcome.
+CHECK_EXIT = {"permitted": 0, "prohibited": 10, "not permitted": 11, "contested": 12, "unknown": 13}
+
+
+def _day(text: str | None) -> date:
+    from graph.dates import parse_day
+
+    if text is None:
+        return date.today()
+    try:
+        return parse_day(text)
+    except ValueError as exc:
+        raise QueryError(str(exc)) from None
+
+
+@cli.command()
+@click.option(
+    "--actor", default="Ukraine", show_default=True, help="Who acts (a label, alias, :name or IRI)."
+)
+@click.option(
+    "--weapon", required=True, help="A weapon system (HIMARS, ATACMS) or class (rocket, ballistic missile)."
+)
+@click.option(
+    "--supplier", help="Who supplied the weapon. Default: the one supplier the sources record for it."
+)
+@click.option(
+    "--target-type", help="What is struck: massing troops, launch site, civilian infrastructure, ..."
+)
+@click.option("--place", help="Where: a city, region or state (Belgorod Oblast, Moscow, Crimea).")
+@click.option("--purpose", help="What for: counter-fire, air defence, self-defence.")
+@click.option("--date", "day", help="The day, YYYY-MM-DD. Default: today.")
+@click.option(
+    "--conflict",
+    type=click.Choice(["prohibit", "perm", "invalid"]),
+    default="prohibit",
+    show_default=True,
+    help="When a permission and a prohibition both apply and their policies declare no strategy.",
+)
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--source", "-s", "sources", multiple=True, type=click.Path(), help=SOURCES_HELP)
+def check(
+    actor: str,
+    weapon: str,
+    supplier: str | None,
+    target_type: str | None,
+    place: str | None,
+    purpose: str | None,
+    day: str | None,
+    conflict: str,
+    fmt: str,
+    sources: tuple[str, ...],
+) -> None:
+    """Decide whether an actor may use a weapon against a target, here, on a day, and who says so.
+
+    \b
+    Answers permitted (exit 0), prohibited (10), not permitted (11), contested (12)
+    or unknown (13), with every rule considered, each constraint held or failed and
+    why, and the sources behind each rule. For example:
+      policygraph check --weapon rocket --supplier US --target-type "massing troops" \\
+          --place "Belgorod Oblast" --date 2024-06-05
+    """
+    from graph.load import load
+    from graph.policy import Action, PolicyEngine
+    from graph.resolve import resolve
+
+    dataset = load(_sources(sources)).dataset
+    action = Action(
+        actor=resolve(dataset, actor, kind="actor"),
+        weapon=resolve(dataset, weapon, kind="weapon"),
+        supplier=resolve(dataset, supplier, kind="actor") if supplier else None,
+        target_type=resolve(dataset, target_type, kind="target-type") if target_type else None,
+        place=resolve(dataset, place, kind="place") if place else None,
+        purpose=resolve(dataset, purpose, kind="purpose") if purpose else None,
+        day=_day(day),
+    )
+    decision = PolicyEngine(dataset, conflict=conflict).decide(action)
+    if fmt == "json":
+        click.echo(json.dumps(decision.as_dict(), indent=2))
+    else:
+        click.echo(decision.text())
+    raise SystemExit(CHECK_EXIT[decision.outcome])
+
+
+def _print_grouped(rows: Any, fmt: str, title: str, line: Callable[[dict[str, Any]], str]) -> None:
+    from graph.history import by_grantor
+    from graph.results import format_rows, short
+
+    if fmt != "text":
+        click.echo(format_rows(rows, fmt), nl=False)
+        return
+    click.echo(title)
+    if not rows.rows:
+        click.echo("  (nothing)")
+    for grantor, items in by_grantor(rows).items():
+        click.echo(f"{short(grantor)}")
+        for item in items:
+            click.echo(f"  {line(item)}")
+
+
+def _sources_text(value: Any) -> str:
+    return f"  [{value}]" if value else ""
+
+
+@cli.command()
+@click.option("--date", "day", help="The day, YYYY-MM-DD. Default: today.")
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["text", "csv", "tsv", "json"]),
+    default="text",
+    show_default=True,
+)
+@click.option("--source", "-s", "sources", multiple=True, type=click.Path(), help=SOURCES_HELP)
+def state(day: str | None, fmt: str, sources: tuple[str, ...]) -> None:
+    """Every rule in force on a day, per grantor, with its sources."""
+    from graph.history import state as run_state
+    from graph.load import load
+
+    when = _day(day)
+    rows = run_state(load(_sources(sources)).dataset, when)
+    _print_grouped(
+        rows,
+        fmt,
+        f"rules in force on {when}:",
+        lambda r: (
+            f"{r['kind']:<11} {r['ruleLabel'] or '(unnamed rule)'} - {r['policyLabel']}, since {r['since']}"
+            + _sources_text(r["sources"])
+        ),
+    )
+
+
+@cli.command()
+@click.option("--from", "start", required=True, help="The earlier day, YYYY-MM-DD (changes after it count).")
+@click.option("--to", "end", help="The later day, YYYY-MM-DD. Default: today.")
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["text", "csv", "tsv", "json"]),
+    default="text",
+    show_default=True,
+)
+@click.option("--source", "-s", "sources", multiple=True, type=click.Path(), help=SOURCES_HELP)
+def diff(start: str, end: str | None, fmt: str, sources: tuple[str, ...]) -> None:
+    """What changed between two days: granted, extended, narrowed, revoked, unchanged restrictions."""
+    from graph.history import diff as run_diff
+    from graph.load import load
+
+    first, last = _day(start), _day(end)
+    if last < first:
+        raise QueryError(f"--to {last} is before --from {first}: swap them")
+    rows = run_diff(load(_sources(sources)).dataset, first, last)
+    _print_grouped(
+        rows,
+        fmt,
+        f"changes after {first} up to {last}:",
+        lambda r: (
+            f"{r['date']}  {r['change']:<21} {r['policyLabel']}"
+            + (f" -> {r['aboutLabel']}" if r["aboutLabel"] else "")
+            + _sources_text(r["sources"])
+        ),
+    )
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["text", "csv", "tsv", "json"]),
+    default="text",
+    show_default=True,
+)
+@click.option("--source", "-s", "sources", multiple=True, type=click.Path(), help=SOURCES_HELP)
+def timeline(fmt: str, sources: tuple[str, ...]) -> None:
+    """The decisions and statements in order, per grantor, with the kind of change and confidence."""
+    from graph.history import timeline as run_timeline
+    from graph.load import load
+
+    rows = run_timeline(load(_sources(sources)).dataset)
+    _print_grouped(
+        rows,
+        fmt,
+        "decisions and statements:",
+        lambda r: (
+            f"{r['date']:<10}  {r['change']:<24} {r['label']}  ({r['confidence']}, {r['sources']} source"
+            + ("s)" if str(r["sources"]) != "1" else ")")
+        ),
+    )
 
 
 def _guarded(function: Callable[..., Any]) -> Callable[..., Any]:

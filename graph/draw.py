@@ -187,9 +187,12 @@ def draw_actor_network(
     positions = _ring_layout(graph)
     drawing.positions = positions
 
+    # one arrow per relation between two actors, thicker when several claims or sources make it
+    counts: dict[tuple[str, str, str], int] = defaultdict(int)
+    for u, v, data in graph.edges(data=True):
+        counts[(u, v, data["relation"])] += 1
     pair_count: dict[tuple[str, str], int] = defaultdict(int)
-    for u, v, data in sorted(graph.edges(data=True), key=lambda e: (e[0], e[1], e[2]["relation"])):
-        relation = data["relation"]
+    for (u, v, relation), count in sorted(counts.items()):
         colour, style, width = RELATION_STYLES.get(relation, _OTHER_STYLE)
         pair = (min(u, v), max(u, v))
         bend = 0.12 * pair_count[pair] * (1 if u < v else -1)
@@ -201,7 +204,7 @@ def draw_actor_network(
             mutation_scale=14,
             color=colour,
             linestyle=style,
-            linewidth=width,
+            linewidth=width * min(1 + 0.25 * (count - 1), 2.0),
             connectionstyle=f"arc3,rad={bend + 0.04}",
             shrinkA=14,
             shrinkB=14,
@@ -250,7 +253,15 @@ def draw_actor_network(
     sources = graph.graph.get("sources") or sorted(
         {d.get("source", "") for _, _, d in graph.edges(data=True)}
     )
-    drawing.note = note if note is not None else f"Sources: {_short_sources(list(sources))}"
+    drawing.note = (
+        note
+        if note is not None
+        else "\n".join(
+            textwrap.wrap(
+                f"Sources: {_short_sources(list(sources))}. A thicker line: several claims or sources.", 160
+            )
+        )
+    )
     ax.set_title(title, fontsize=14, loc="left")
     ax.text(0.0, -0.02, drawing.note, transform=ax.transAxes, fontsize=8, color="#555555", va="top")
     ax.set_aspect("equal")
@@ -494,10 +505,13 @@ def _condition_text(dataset: Dataset, left: Any, operator: Any, rights: list[Any
 
 def save(drawing: Drawing, path: str, *, dpi: int = 150) -> None:
     """Write a drawing's figure (PNG, SVG, PDF by the file's suffix) and close it."""
+    import matplotlib
     import matplotlib.pyplot as plt
 
     figure = drawing.ax.figure
-    figure.savefig(path, dpi=dpi, bbox_inches="tight", metadata=_metadata(path))
+    # SVG keeps its words as text: searchable, selectable and editable in a briefing
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        figure.savefig(path, dpi=dpi, bbox_inches="tight", metadata=_metadata(path))
     plt.close(figure)
 
 

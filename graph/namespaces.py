@@ -67,6 +67,7 @@ class PG(DefinedNamespace):
     AnonymousSourceGroup: URIRef
     ArmedConflict: URIRef
     Artillery: URIRef
+    Assurance: URIRef
     AttackAircraft: URIRef
     AttackingForces: URIRef
     BallisticMissile: URIRef
@@ -89,6 +90,7 @@ class PG(DefinedNamespace):
     Hint: URIRef
     IncomingMissile: URIRef
     Issue: URIRef
+    LaunchSite: URIRef
     LongRangeMissile: URIRef
     LowConfidence: URIRef
     MassingTroops: URIRef
@@ -114,6 +116,7 @@ class PG(DefinedNamespace):
     ResponseScheme: URIRef
     Rocket: URIRef
     RocketLauncher: URIRef
+    SelfDefence: URIRef
     SelfPropelledHowitzer: URIRef
     Source: URIRef
     Stance: URIRef
@@ -142,6 +145,7 @@ class PG(DefinedNamespace):
     depth: URIRef
     directedAgainst: URIRef
     distanceToBorderKm: URIRef
+    extends: URIRef
     firedFrom: URIRef
     holder: URIRef
     inResponseTo: URIRef
@@ -151,6 +155,7 @@ class PG(DefinedNamespace):
     maxRangeKm: URIRef
     memberCount: URIRef
     motivatedBy: URIRef
+    narrows: URIRef
     outcome: URIRef
     partOfConflict: URIRef
     partOfGroup: URIRef
@@ -160,6 +165,7 @@ class PG(DefinedNamespace):
     recipient: URIRef
     requester: URIRef
     reverses: URIRef
+    revokes: URIRef
     speaker: URIRef
     startDate: URIRef
     statementKind: URIRef
@@ -168,6 +174,7 @@ class PG(DefinedNamespace):
     supplier: URIRef
     targetType: URIRef
     weaponClass: URIRef
+    weaponSystem: URIRef
 
 
 PGR = Namespace("https://w3id.org/policygraph/id/")

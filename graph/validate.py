@@ -116,38 +116,64 @@ class _Locator:
             node = parent
         return node
 
-    def locate(self, node: Node, path: Node | None) -> tuple[str, int | None]:
+    def locate(self, node: Node, path: Node | None, value: Node | None = None) -> tuple[str, int | None]:
         owner = self.owner(node)
-        for source in self.corpus.sources:
-            if (owner, None, None) in source.graph or (node, None, None) in source.graph:
-                return source.file, self._line(source.file, owner, path, node)
+        # a blank node lives in one file; a named resource is placed where it is first described
+        for wanted in (node, owner):
+            for source in self.corpus.sources:
+                if (wanted, None, None) in source.graph:
+                    # inside a rule, the offending value is the most telling word to look for
+                    near = value if isinstance(node, BNode) and isinstance(value, URIRef) else path
+                    return source.file, self._line(source.file, owner, near, node, path)
         return "ontology" if owner is not None else "?", None
 
-    def _line(self, file: str, owner: Node, path: Node | None, node: Node | None = None) -> int | None:
+    def _line(
+        self, file: str, owner: Node, word: Node | None, node: Node | None = None, path: Node | None = None
+    ) -> int | None:
+        """The line of ``owner`` in ``file``, then of its labelled rule, then of ``word`` after them."""
         if not isinstance(owner, URIRef):
             return None
         lines = self.lines(file)
         local = re.split(r"[/#]", str(owner))[-1]
-        start = None
-        for number, line in enumerate(lines, start=1):
-            if re.match(rf"^\S*[:/]{re.escape(local)}>?(\s|$)", line):
-                start = number
-                break
+        start = next(
+            (
+                n
+                for n, line in enumerate(lines, start=1)
+                if re.match(rf"^\S*[:/]{re.escape(local)}>?(\s|$)", line)
+            ),
+            None,
+        )
         if start is None:
             return None
-        label = self.corpus.dataset.value(node, RDFS.label) if isinstance(node, BNode) else None
-        if label is not None:  # a labelled rule: start from its label
+        end = next(
+            (n for n in range(start + 1, len(lines) + 1) if re.match(r"^\S", lines[n - 1])), len(lines) + 1
+        )
+        label = self._rule_label(node)
+        if label is not None:  # inside a labelled rule: start from its label
             quoted = f'"{label}"'
-            start = next((n for n in range(start, len(lines) + 1) if quoted in lines[n - 1]), start)
-        if path is not None and isinstance(path, URIRef):
-            name = re.split(r"[/#]", str(path))[-1]
-            for number in range(start, len(lines) + 1):
-                text = lines[number - 1]
-                if number > start and (re.match(r"^\S", text) or re.match(r"^\s*\] ?, ?\[", text)):
-                    break  # the next subject begins
-                if re.search(rf"[:/#]{re.escape(name)}\b", text):
-                    return number
+            start = next((n for n in range(start, end) if quoted in lines[n - 1]), start)
+        if isinstance(word, URIRef):
+            name = re.split(r"[/#]", str(word))[-1]
+            hits = [
+                n for n in range(start, end) if re.search(rf"[:/#]{re.escape(name)}(?![\w\-])", lines[n - 1])
+            ]
+            beside = re.split(r"[/#]", str(path))[-1] if isinstance(path, URIRef) else None
+            # prefer the line where the value stands beside the property it is wrong for
+            both = [n for n in hits if beside and re.search(rf"[:/#]{re.escape(beside)}\b", lines[n - 1])]
+            if both or hits:
+                return (both or hits)[0]
         return start
+
+    def _rule_label(self, node: Node | None) -> Node | None:
+        """The label of the nearest labelled blank node at or above ``node`` (a rule's label)."""
+        seen: set[Node] = set()
+        while isinstance(node, BNode) and node not in seen:
+            seen.add(node)
+            label = self.corpus.dataset.value(node, RDFS.label)
+            if label is not None:
+                return label
+            node = next(iter(self.corpus.dataset.subjects(None, node)), None)
+        return None
 
 
 def _shacl(corpus: Corpus, locator: _Locator) -> list[Violation]:
@@ -163,14 +189,17 @@ def _shacl(corpus: Corpus, locator: _Locator) -> list[Violation]:
         return []
     assert isinstance(results, Graph)
     found = []
+    details = set(results.objects(None, SH.detail))
     for result in results.subjects(RDF.type, SH.ValidationResult):
+        if result in details:  # the parent result already says it, in the shape's own words
+            continue
         focus = results.value(result, SH.focusNode)
         path = results.value(result, SH.resultPath)
         message = str(results.value(result, SH.resultMessage) or "does not conform")
         severity = str(results.value(result, SH.resultSeverity) or SH.Violation).rsplit("#", 1)[-1]
         if focus is None:
             continue
-        file, line = locator.locate(focus, path if path is not None else results.value(result, SH.value))
+        file, line = locator.locate(focus, path, results.value(result, SH.value))
         owner = locator.owner(focus)
         label = _curie(owner) if owner != focus else _curie(focus)
         if owner != focus:
@@ -220,6 +249,20 @@ def _dangling(corpus: Corpus, locator: _Locator) -> list[Violation]:
     return _unique(found)
 
 
+def _one_per_source(corpus: Corpus, locator: _Locator) -> list[Violation]:
+    """Within one source, a claim has one confidence (sources may differ from each other)."""
+    found = []
+    for source in corpus.sources:
+        for claim in set(source.graph.subjects(PG.confidence, None)):
+            if len(set(source.graph.objects(claim, PG.confidence))) > 1 and isinstance(claim, URIRef):
+                found.append(
+                    _at_term(
+                        locator, source, claim, "has more than one pg:confidence in this source: keep one"
+                    )
+                )
+    return found
+
+
 def _first_line(lines: list[str], local: str) -> int | None:
     for number, line in enumerate(lines, start=1):
         if re.search(rf"[:/#]{re.escape(local)}(?![\w\-])", line):
@@ -253,7 +296,12 @@ def validate(corpus: Corpus) -> ValidationReport:
         sorted by file and line.
     """
     locator = _Locator(corpus)
-    found = _vocabulary(corpus, locator) + _dangling(corpus, locator) + _shacl(corpus, locator)
+    found = (
+        _vocabulary(corpus, locator)
+        + _dangling(corpus, locator)
+        + _one_per_source(corpus, locator)
+        + _shacl(corpus, locator)
+    )
     found = sorted(set(found), key=lambda v: (v.file, v.line or 0, v.focus, v.path, v.message))
     errors = [v for v in found if v.severity == "Violation"]
     return ValidationReport(conforms=not errors, violations=tuple(found))

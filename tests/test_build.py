@@ -19,7 +19,8 @@ def built(tmp_path_factory):
 def test_build_writes_the_dataset_and_diagrams(built, dataset):
     result, out = built
     names = {p.name for p in result.files}
-    expected = {"graph.trig", "actor-network.png", "actor-network.svg"}
+    expected = {"graph.trig", "actor-network.png", "actor-network.svg", "timeline.png", "timeline.svg"}
+    expected |= {"policy-matrix-Ukraine.png", "policy-matrix-Ukraine.svg"}
     for policy in policies(dataset):
         local = str(policy).rsplit("/", 1)[-1]
         expected |= {f"policy-{local}.png", f"policy-{local}.svg"}
@@ -41,8 +42,9 @@ def test_trig_holds_every_named_graph(built, dataset):
 def test_summary_counts(built):
     result, _ = built
     s = result.summary
-    assert (s.sources, s.policies, s.statements) == (2, 2, 2)
-    assert s.entities >= 25 and s.claims >= 10
+    assert s.sources == len(result.corpus.sources) == 14
+    assert (s.policies, s.statements) == (9, 12)
+    assert s.entities >= 40 and s.claims >= 30
     assert s.triples == sum(1 for _ in result.corpus.dataset.quads((None, None, None, None)))
 
 

@@ -43,7 +43,7 @@ def test_build_prints_summary_answers_and_writes_files(tmp_path):
     result = run("build", "--out", str(tmp_path / "out"), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     first = result.stdout.splitlines()[0]
-    assert first.startswith("built 2 sources:") and "triples; validation: conforms" in first
+    assert first.startswith("built 14 sources:") and "triples; validation: conforms" in first
     for n in range(1, 8):
         assert f"cq{n}-" in result.stdout
     assert ":KharkivOblast" in result.stdout and "has not changed" in result.stdout
@@ -55,7 +55,9 @@ def test_build_a_users_folder(tmp_path, corpus_copy):
     result = run("build", str(corpus_copy), "--out", str(tmp_path / "mine"), "--quiet", "--format", "svg")
     assert result.returncode == 0, result.stderr
     assert "cq1-" not in result.stdout
-    assert sorted(p.suffix for p in (tmp_path / "mine").iterdir()) == [".svg", ".svg", ".svg", ".trig"]
+    written = sorted(p.name for p in (tmp_path / "mine").iterdir())
+    assert "graph.trig" in written and all(n.endswith(".svg") for n in written if n != "graph.trig")
+    assert {"actor-network.svg", "timeline.svg", "policy-matrix-Ukraine.svg"} <= set(written)
 
 
 def test_broken_source_is_one_line_and_exit_3(tmp_path, corpus_copy):
@@ -81,7 +83,7 @@ def test_invalid_data_exit_4_and_validate_lists_everything(tmp_path, corpus_copy
 
 
 def test_validate_ok_and_ontology():
-    assert run("validate").stdout.splitlines() == ["conforms: no violations", "2 sources checked"]
+    assert run("validate").stdout.splitlines() == ["conforms: no violations", "14 sources checked"]
     assert run("validate", "--ontology").returncode == 0
 
 
@@ -91,20 +93,18 @@ def test_query_formats(fmt):
     assert result.returncode == 0, result.stderr
     assert ("UnitedKingdom" in result.stdout) and ("France" in result.stdout)
     if fmt == "json":
-        assert len(json.loads(result.stdout)["results"]["bindings"]) == 2
+        assert len(json.loads(result.stdout)["results"]["bindings"]) == 4  # two actors, two sources each
 
 
 def test_query_params_files_and_inline(tmp_path):
-    bound = run("query", "cq1-permissions", "-p", "supplier=:France", "-f", "csv")
+    bound = run("query", "cq1-permissions", "-p", "supplier=:France", "-p", "grantee=:Russia", "-f", "csv")
     assert bound.returncode == 0 and bound.stdout.strip().count("\n") == 0  # header only
     rq = tmp_path / "mine.rq"
-    rq.write_text("# question: Which cities?\nSELECT ?c WHERE { ?c a pg:City } ORDER BY ?c\n")
+    rq.write_text(
+        "# question: Which cities in Russia?\nSELECT ?c WHERE { ?c a pg:City ; geo:sfWithin+ :Russia }\n"
+    )
     from_file = run("query", str(rq), "-f", "tsv")
-    assert from_file.stdout.splitlines() == [
-        "?c",
-        "<https://w3id.org/policygraph/id/Kharkiv>",
-        "<https://w3id.org/policygraph/id/Moscow>",
-    ]
+    assert from_file.stdout.splitlines() == ["?c", "<https://w3id.org/policygraph/id/Moscow>"]
     inline = run("query", "--sparql", "ASK { :Kharkiv geo:sfWithin :KharkivOblast }")
     assert inline.stdout == "yes\n"
     listing = run("query", "--list").stdout
@@ -148,17 +148,16 @@ def test_plot_writes_each_kind(tmp_path):
 def test_stats_neighbours_path():
     stats = run("stats", "--measure", "betweenness", "--top", "2")
     assert stats.returncode == 0
-    assert "     sources: 2" in stats.stdout and "actor graph:" in stats.stdout
+    assert "     sources: 14" in stats.stdout and "actor graph:" in stats.stdout
     assert {"Ukraine", "United States"} == {
         line.split(maxsplit=1)[1] for line in stats.stdout.splitlines()[-2:]
     }
     near = run("neighbours", "UK")
     assert "-> supports       Ukraine  [politico-2024-05-30]" in near.stdout
     path = run("path", "France", "Russia")
-    assert (
-        path.stdout.splitlines()[0]
-        == "France -supports-> Ukraine <-attacks- Russian Armed Forces -part of-> Russia"
-    )
+    first = path.stdout.splitlines()[0]
+    assert first.startswith("France -authorises/restricts/supplies/supports-> Ukraine")
+    assert first.endswith("Ukraine <-attacks- Russian Armed Forces -part of-> Russia")
     assert_one_line_error(run("neighbours", "Atlantis"), 5, "no node named 'Atlantis'")
 
 
@@ -167,3 +166,100 @@ def test_output_folder_that_cannot_be_written(tmp_path):
     blocker.write_text("not a folder")
     result = run("build", "--out", str(blocker / "out"), "--quiet")
     assert_one_line_error(result, 6, "cannot write")
+
+
+def test_check_answers_with_exit_codes_and_sources():
+    args = [
+        "check",
+        "--weapon",
+        "rocket",
+        "--supplier",
+        "US",
+        "--target-type",
+        "massing troops",
+        "--place",
+        "Belgorod Oblast",
+    ]
+    permitted = run(*args, "--date", "2024-06-05")
+    assert permitted.returncode == 0, permitted.stderr
+    assert permitted.stdout.startswith("PERMITTED: Ukraine strikes with rocket supplied by United States")
+    assert "Belgorod Oblast borders Kharkiv Oblast: inside the scope" in permitted.stdout
+    assert (
+        "source: Blinken confirms Biden's approval of strikes near Kharkiv (2024-05-31): Antony Blinken"
+        in permitted.stdout
+    )
+    assert run(*args, "--date", "2024-05-29").returncode == 10
+    moscow = run(
+        "check",
+        "--weapon",
+        "HIMARS",
+        "--place",
+        "Moscow",
+        "--target-type",
+        "attacking forces",
+        "--date",
+        "2024-06-05",
+    )
+    assert moscow.returncode == 11 and moscow.stdout.startswith("NOT PERMITTED")
+    conflict = run(
+        "check",
+        "--weapon",
+        "ATACMS",
+        "--place",
+        "Belgorod Oblast",
+        "--target-type",
+        "massing troops",
+        "--date",
+        "2024-06-05",
+        "--conflict",
+        "invalid",
+    )
+    assert conflict.returncode == 12
+    unknown = run("check", "--weapon", "HIMARS", "--place", "Chisinau", "--date", "2024-06-05")
+    assert unknown.returncode == 13 and "has no location" in unknown.stdout
+    as_json = run(*args, "--date", "2024-06-05", "--format", "json")
+    data = json.loads(as_json.stdout)
+    assert data["outcome"] == "permitted" and data["action"]["place"] == ":BelgorodOblast"
+
+
+def test_check_input_errors_are_one_line():
+    assert_one_line_error(
+        run("check", "--weapon", "HIMARZ", "--date", "2024-06-05"),
+        5,
+        "no weapon named 'HIMARZ'",
+        "did you mean 'M142 HIMARS'",
+    )
+    assert_one_line_error(run("check", "--weapon", "HIMARS", "--date", "2024-02-30"), 5, "not a date")
+    assert_one_line_error(
+        run("check", "--weapon", "HIMARS", "--place", "Atlantis", "--date", "2024-06-05"),
+        5,
+        "no place named 'Atlantis'",
+    )
+    assert run("check").returncode == 2
+
+
+def test_state_diff_timeline_commands():
+    state = run("state", "--date", "2024-06-05")
+    assert state.returncode == 0
+    assert state.stdout.splitlines()[0] == "rules in force on 2024-06-05:"
+    assert "no strikes inside Russia" not in state.stdout and "counter-fire across the border" in state.stdout
+    changes = run("diff", "--from", "2024-06-01", "--to", "2024-06-30")
+    assert "narrowed" in changes.stdout and "extended" in changes.stdout and "granted" not in changes.stdout
+    as_csv = run("diff", "--from", "2024-06-01", "--to", "2024-06-30", "-f", "csv")
+    assert as_csv.stdout.splitlines()[0].startswith("date,grantor,change,")
+    assert_one_line_error(run("diff", "--from", "2024-06-30", "--to", "2024-06-01"), 5, "swap them")
+    lines = run("timeline").stdout.splitlines()
+    assert lines[0] == "decisions and statements:" and ":UnitedStates" in lines
+
+
+def test_plot_matrix_and_timeline(tmp_path):
+    matrix = run("plot", "--kind", "matrix", "--date", "2024-06-20", "--out", str(tmp_path / "m.svg"))
+    assert matrix.returncode == 0, matrix.stderr
+    assert (
+        "Who lets Ukraine strike against attacking forces, as of 2024-06-20"
+        in (tmp_path / "m.svg").read_text()
+    )
+    fixed = run("plot", "--kind", "matrix", "--place", "Kursk Oblast", "--out", str(tmp_path / "k.svg"))
+    assert fixed.returncode == 0 and "in Kursk Oblast, as of 2024-06-17" in (tmp_path / "k.svg").read_text()
+    timeline = run("plot", "--kind", "timeline", "--out", str(tmp_path / "t.png"))
+    assert timeline.returncode == 0 and (tmp_path / "t.png").stat().st_size > 10_000

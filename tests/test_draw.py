@@ -29,8 +29,8 @@ def test_actor_network_draws_every_actor_and_relation(dataset):
     assert set(drawing.labels) == {d["label"] for _, d in A.nodes(data=True)}
     drawn_text = " ".join(_texts(drawing.ax)).replace("\n", " ")
     assert all(label in drawn_text for label in drawing.labels)
-    assert sorted(drawing.edges) == sorted((u, v, d["relation"]) for u, v, d in A.edges(data=True))
-    assert len(drawing.ax.patches) == A.number_of_edges()
+    assert sorted(drawing.edges) == sorted({(u, v, d["relation"]) for u, v, d in A.edges(data=True)})
+    assert len(drawing.ax.patches) == len(drawing.edges) < A.number_of_edges()
 
 
 def test_actor_network_colours_and_legend(dataset):

@@ -20,7 +20,7 @@ Examples
 >>> query.question.startswith("Which actors support the right of a beneficiary to strike")
 True
 >>> rows = run_query(load().dataset, query)
->>> sorted(str(r["actor"]).rsplit("/", 1)[-1] for r in rows)
+>>> sorted({str(r["actor"]).rsplit("/", 1)[-1] for r in rows})
 ['France', 'UnitedKingdom']
 """
 

@@ -1,0 +1,361 @@
+"""Charts for briefings: the policy matrix as of a day, and the timeline of decisions.
+
+Both take ``ax=None`` and return a :class:`~graph.draw.Drawing` listing what was drawn.
+
+- :func:`draw_policy_matrix`: for each grantor, the weapons it supplied (rows, with their
+  classes) against places
+  or target types (columns); each cell is the engine's outcome on that day, coloured
+  permitted / prohibited / not permitted / contested / unknown, starred when it holds
+  only under a condition (a purpose not given, say).
+- :func:`draw_timeline`: one lane per grantor, one column per decision or statement in
+  date order (evenly spaced so that close dates stay readable), the marker's shape for
+  the kind of change and its fill for the confidence.
+
+Examples
+--------
+>>> import matplotlib
+>>> matplotlib.use("Agg")
+>>> from datetime import date
+>>> from graph.load import load
+>>> dataset = load().dataset
+>>> drawing = draw_timeline(dataset)
+>>> "granted" in drawing.legend
+True
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from rdflib import Dataset, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
+
+from graph.draw import PERMITTED, PROHIBITED, Drawing, _new_axes
+from graph.history import timeline
+from graph.namespaces import PG
+from graph.policy import Action, PolicyEngine
+from graph.results import short
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+__all__ = [
+    "CHANGE_MARKERS",
+    "OUTCOME_COLOURS",
+    "default_places",
+    "draw_policy_matrix",
+    "draw_timeline",
+    "matrix_rows",
+]
+
+#: Cell colour by outcome.
+OUTCOME_COLOURS = {
+    "permitted": PERMITTED,
+    "prohibited": PROHIBITED,
+    "not permitted": "#bdbdbd",
+    "contested": "#fdae61",
+    "unknown": "#ffffff",
+}
+_OUTCOME_MARKS = {
+    "permitted": "yes",
+    "prohibited": "no",
+    "not permitted": "-",
+    "contested": "?!",
+    "unknown": "?",
+}
+
+#: Marker and colour by kind of change, for the timeline.
+CHANGE_MARKERS: dict[str, tuple[str, str]] = {
+    "granted": ("^", PERMITTED),
+    "extended": (">", PERMITTED),
+    "narrowed": ("v", PROHIBITED),
+    "restricted": ("s", PROHIBITED),
+    "reversed": ("D", "#762a83"),
+    "statement": ("o", "#4d4d4d"),
+}
+
+
+def matrix_rows(dataset: Dataset, grantor: URIRef) -> list[URIRef]:
+    """The weapons a grantor's rows show: the systems the sources say it supplied.
+
+    A grantor with no recorded system gets one row for any weapon (``pg:WeaponSystem``).
+    Systems rather than classes: a rule about one system (Storm Shadow) leaves a whole
+    class undecided.
+    """
+    systems = {
+        system
+        for collection in dataset.subjects(PG.supplier, grantor)
+        for system in dataset.objects(collection, PG.includesSystem)
+        if isinstance(system, URIRef)
+    }
+    return sorted(systems, key=lambda s: _label(dataset, s)) or [URIRef(PG.WeaponSystem)]
+
+
+def _row_label(dataset: Dataset, weapon: URIRef) -> str:
+    if weapon == PG.WeaponSystem:
+        return "any weapon"
+    kinds = sorted(
+        _label(dataset, c)
+        for c in dataset.objects(weapon, RDF.type)
+        if isinstance(c, URIRef) and c != PG.LongRangeMissile
+    )
+    return f"{_label(dataset, weapon)} ({', '.join(kinds)})" if kinds else _label(dataset, weapon)
+
+
+def default_places(dataset: Dataset) -> list[URIRef]:
+    """Regions and cities inside the states that rules name as places, grouped by state."""
+    states = {
+        right
+        for constraint in dataset.subjects(
+            URIRef("http://www.w3.org/ns/odrl/2/leftOperand"), URIRef("http://www.w3.org/ns/odrl/2/spatial")
+        )
+        for right in dataset.objects(constraint, URIRef("http://www.w3.org/ns/odrl/2/rightOperand"))
+        if (right, RDF.type, PG.State) in dataset
+    }
+    places = set()
+    for kind in (PG.Region, PG.City):
+        for place in dataset.subjects(RDF.type, kind):
+            if isinstance(place, URIRef) and any(
+                state
+                in set(
+                    dataset.transitive_objects(place, URIRef("http://www.opengis.net/ont/geosparql#sfWithin"))
+                )
+                for state in states
+            ):
+                places.add(place)
+
+    def key(place: URIRef) -> tuple[str, str]:
+        within = [
+            s
+            for s in dataset.transitive_objects(
+                place, URIRef("http://www.opengis.net/ont/geosparql#sfWithin")
+            )
+            if s in states
+        ]
+        return (_label(dataset, within[0]) if within else "", _label(dataset, place))
+
+    return sorted(places, key=key)
+
+
+def _label(dataset: Dataset, node: Any) -> str:
+    label = dataset.value(node, RDFS.label)
+    return str(label) if label is not None else short(node)
+
+
+def _grantors(dataset: Dataset, actor: URIRef) -> list[URIRef]:
+    found = set()
+    for rule_prop in (
+        URIRef("http://www.w3.org/ns/odrl/2/permission"),
+        URIRef("http://www.w3.org/ns/odrl/2/prohibition"),
+    ):
+        for policy, rule in dataset.subject_objects(rule_prop):
+            if (rule, URIRef("http://www.w3.org/ns/odrl/2/assignee"), actor) in dataset:
+                found |= {
+                    g
+                    for g in dataset.objects(policy, URIRef("http://www.w3.org/ns/odrl/2/assigner"))
+                    if isinstance(g, URIRef)
+                }
+    return sorted(found, key=lambda g: _label(dataset, g))
+
+
+def draw_policy_matrix(
+    dataset: Dataset,
+    *,
+    day: date,
+    actor: URIRef,
+    place: URIRef | None = None,
+    target_type: URIRef | None = None,
+    places: Sequence[URIRef] | None = None,
+    grantors: Sequence[URIRef] | None = None,
+    engine: PolicyEngine | None = None,
+    ax: Axes | None = None,
+) -> Drawing:
+    """Draw who lets ``actor`` do what on ``day``: supplied weapons against places or target types.
+
+    Parameters
+    ----------
+    day : date
+        The day the rules are read for.
+    actor : URIRef
+        Who acts.
+    place : URIRef, optional
+        Fix the place; the columns are then the target types.
+    target_type : URIRef, optional
+        Fix the target type (default ``pg:AttackingForces``) when the columns are places.
+    places : sequence of URIRef, optional
+        The columns when they are places; default :func:`default_places`.
+    grantors : sequence of URIRef, optional
+        The grantors to show; default every one with a rule for ``actor``.
+    engine : PolicyEngine, optional
+        Reuse an engine already built over ``dataset``.
+
+    Returns
+    -------
+    Drawing
+        ``labels`` maps "grantor / weapon class / column" to the outcome drawn in that cell.
+    """
+    from matplotlib.patches import Patch, Rectangle
+
+    engine = engine or PolicyEngine(dataset)
+    grantors = list(grantors) if grantors is not None else _grantors(dataset, actor)
+    if place is not None:
+        columns = sorted(
+            (c for c in dataset.subjects(SKOS.inScheme, PG.TargetTypeScheme) if isinstance(c, URIRef)),
+            key=lambda c: _label(dataset, c),
+        )
+        fixed = f"in {_label(dataset, place)}"
+    else:
+        columns = list(places) if places is not None else default_places(dataset)
+        target_type = target_type or URIRef(PG.AttackingForces)
+        fixed = f"against {_label(dataset, target_type)}"
+    rows = [(g, w) for g in grantors for w in matrix_rows(dataset, g)]
+    if not rows or not columns:
+        raise ValueError("nothing to draw: no grantor has rules for this actor, or there are no columns")
+    ax = _new_axes(ax, (2.2 + 1.25 * len(columns), 1.6 + 0.55 * len(rows)))
+    drawing = Drawing(
+        ax=ax, title=f"Who lets {_label(dataset, actor)} strike {fixed}, as of {day.isoformat()}"
+    )
+    for i, (grantor, weapon) in enumerate(rows):
+        y = len(rows) - 1 - i
+        for j, column in enumerate(columns):
+            action = Action(
+                actor=actor,
+                weapon=weapon,
+                supplier=grantor,
+                day=day,
+                place=place if place is not None else column,
+                target_type=column if place is not None else target_type,
+            )
+            decision = engine.decide(action)
+            colour = OUTCOME_COLOURS[decision.outcome]
+            ax.add_patch(Rectangle((j, y), 1, 1, facecolor=colour, edgecolor="white", linewidth=2))
+            mark = _OUTCOME_MARKS[decision.outcome] + ("*" if decision.conditions or decision.caveats else "")
+            ax.text(
+                j + 0.5,
+                y + 0.5,
+                mark,
+                ha="center",
+                va="center",
+                fontsize=9,
+                color="white" if decision.outcome in ("permitted", "prohibited") else "black",
+            )
+            key = f"{_label(dataset, grantor)} / {_row_label(dataset, weapon)} / {_label(dataset, column)}"
+            drawing.labels[key] = decision.outcome
+            drawing.node_colours[key] = colour
+    ax.set_xlim(0, len(columns))
+    ax.set_ylim(0, len(rows))
+    ax.set_xticks([j + 0.5 for j in range(len(columns))])
+    ax.set_xticklabels(["\n".join(textwrap.wrap(_label(dataset, c), 14)) for c in columns], fontsize=9)
+    ax.xaxis.tick_top()
+    ax.set_yticks([len(rows) - 1 - i + 0.5 for i in range(len(rows))])
+    ax.set_yticklabels([f"{_label(dataset, g)}: {_row_label(dataset, w)}" for g, w in rows], fontsize=9)
+    for i in range(1, len(rows)):
+        if rows[i][0] != rows[i - 1][0]:
+            ax.axhline(len(rows) - i, color="#333333", linewidth=1.5)
+    ax.tick_params(length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    handles = [
+        Patch(facecolor=c, edgecolor="#555555", label=f"{o} ({_OUTCOME_MARKS[o]})")
+        for o, c in OUTCOME_COLOURS.items()
+    ]
+    ax.legend(
+        handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=5, frameon=False, fontsize=8
+    )
+    drawing.legend = [str(h.get_label()) for h in handles]
+    drawing.note = (
+        "* only under a condition the question leaves open (such as the purpose), "
+        "or unless a prohibition applies. "
+        "Each supplier's rules govern its weapons."
+    )
+    ax.set_title(drawing.title, fontsize=12, loc="left", pad=36)
+    ax.text(0.0, -0.12, drawing.note, transform=ax.transAxes, fontsize=8, color="#555555", va="top")
+    return drawing
+
+
+def draw_timeline(dataset: Dataset, *, ax: Axes | None = None, width: int = 34) -> Drawing:
+    """Draw the decisions and statements per grantor, in date order.
+
+    Returns
+    -------
+    Drawing
+        ``labels`` maps each item's label to its change kind; ``edges`` is empty.
+    """
+    from matplotlib.lines import Line2D
+
+    rows = list(timeline(dataset))
+    if not rows:
+        raise ValueError("nothing to draw: no dated decision in the graph")
+    order = sorted(rows, key=lambda r: (str(r["date"]), str(r["grantor"]), str(r["item"])))
+    lanes = sorted({r["grantor"] for r in rows}, key=lambda g: _label(dataset, g))
+    lane_y = {g: len(lanes) - 1 - i for i, g in enumerate(lanes)}
+    ax = _new_axes(ax, (max(10.0, 0.6 * len(order) + 3), 1.6 + 2.5 * len(lanes)))
+    drawing = Drawing(ax=ax, title="Decisions and statements, per grantor")
+    for x, row in enumerate(order):
+        change = str(row["change"])
+        kind = "statement" if change.startswith("statement") else change
+        marker, colour = CHANGE_MARKERS.get(kind, ("o", "#4d4d4d"))
+        confidence = str(row["confidence"])
+        filled = {"high": colour, "medium": colour + "88"}.get(confidence, "white")
+        y = lane_y[row["grantor"]]
+        ax.plot(
+            [x],
+            [y],
+            marker=marker,
+            markersize=11,
+            markerfacecolor=filled,
+            markeredgecolor=colour,
+            markeredgewidth=1.6,
+            linestyle="none",
+            zorder=3,
+        )
+        label = "\n".join(textwrap.wrap(str(row["label"]), width))
+        drawing.label_artists[str(row["item"])] = ax.annotate(
+            label,
+            (x, y),
+            xytext=(0, 12),
+            textcoords="offset points",
+            rotation=55,
+            fontsize=7.5,
+            ha="left",
+            va="bottom",
+            rotation_mode="anchor",
+        )
+        drawing.labels[str(row["label"])] = change
+        drawing.node_colours[str(row["label"])] = colour
+        drawing.positions[str(row["item"])] = (float(x), float(y))
+    for lane in lanes:
+        ax.axhline(lane_y[lane], color="#dddddd", linewidth=1, zorder=1)
+    ax.set_yticks([lane_y[g] for g in lanes])
+    ax.set_yticklabels([_label(dataset, g) for g in lanes], fontsize=10)
+    ax.set_xticks(range(len(order)))
+    ax.set_xticklabels([str(r["date"]) for r in order], rotation=90, fontsize=8)
+    ax.set_xlim(-0.8, len(order) - 0.2)
+    ax.set_ylim(-0.5, len(lanes) - 0.5 + 0.9)
+    for spine in ("top", "right", "left"):
+        ax.spines[spine].set_visible(False)
+    handles: list[Any] = [
+        Line2D([0], [0], marker=m, color="none", markerfacecolor=c, markeredgecolor=c, markersize=9, label=k)
+        for k, (m, c) in CHANGE_MARKERS.items()
+    ]
+    handles += [
+        Line2D(
+            [0],
+            [0],
+            marker="o",
+            color="none",
+            markerfacecolor=f,
+            markeredgecolor="#4d4d4d",
+            markersize=9,
+            label=f"{name} confidence",
+        )
+        for name, f in (("high", "#4d4d4d"), ("medium", "#4d4d4d88"), ("low", "white"))
+    ]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
+    drawing.legend = [str(h.get_label()) for h in handles]
+    drawing.note = "Evenly spaced in date order; the axis shows each item's date."
+    ax.set_title(drawing.title, fontsize=13, loc="left")
+    return drawing

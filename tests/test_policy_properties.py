@@ -1,0 +1,202 @@
+"""Properties the policy engine keeps whatever the action or the data (hypothesis)."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, XSD
+
+from graph.load import load
+from graph.namespaces import DCTERMS, ODRL2, PG, PGR
+from graph.policy import OUTCOMES, Action, PolicyEngine
+from graph.resources import corpus_files
+
+WEAPONS = [
+    PGR.HIMARS,
+    PGR.GMLRS,
+    PGR.ATACMS,
+    PGR.StormShadow,
+    PGR.PzH2000,
+    PGR.M270,
+    PG.Rocket,
+    PG.BallisticMissile,
+    PG.WeaponSystem,
+    PG.LongRangeMissile,
+]
+PLACES = [
+    PGR.BelgorodOblast,
+    PGR.KurskOblast,
+    PGR.Moscow,
+    PGR.Kharkiv,
+    PGR.KharkivOblast,
+    PGR.SumyOblast,
+    PGR.Crimea,
+    PGR.Russia,
+    PGR.Ukraine,
+    None,
+]
+TARGETS = [
+    PG.MassingTroops,
+    PG.AttackingForces,
+    PG.AttackAircraft,
+    PG.IncomingMissile,
+    PG.MilitaryTarget,
+    PG.LaunchSite,
+    PG.CivilianInfrastructure,
+    None,
+]
+PURPOSES = [PG.CounterFire, PG.AirDefence, PG.SelfDefence, None]
+SUPPLIERS = [PGR.UnitedStates, PGR.UnitedKingdom, PGR.France, PGR.Germany, None]
+COLLECTIONS = {
+    PGR.UnitedStates: PGR["us-weapons-for-ukraine"],
+    PGR.UnitedKingdom: PGR["uk-weapons-for-ukraine"],
+    PGR.France: PGR["french-weapons-for-ukraine"],
+    PGR.Germany: PGR["german-weapons-for-ukraine"],
+}
+
+days = st.dates(min_value=date(2022, 1, 1), max_value=date(2024, 12, 31))
+actions = st.builds(
+    Action,
+    actor=st.just(PGR.Ukraine),
+    weapon=st.sampled_from(WEAPONS),
+    day=days,
+    supplier=st.sampled_from(SUPPLIERS),
+    target_type=st.sampled_from(TARGETS),
+    place=st.sampled_from(PLACES),
+    purpose=st.sampled_from(PURPOSES),
+)
+SETTINGS = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+BASE = load()
+ENGINE = PolicyEngine(BASE.dataset)
+
+
+@SETTINGS
+@given(action=actions)
+def test_outcome_is_one_of_five_and_is_explained(action):
+    decision = ENGINE.decide(action)
+    assert decision.outcome in OUTCOMES
+    if decision.outcome == "permitted":
+        assert any(r.kind == "permission" for r in decision.deciding)
+    if decision.outcome == "prohibited":
+        assert any(r.kind == "prohibition" and r.applies for r in decision.rules)
+    if decision.outcome == "unknown":
+        assert decision.reasons
+
+
+@SETTINGS
+@given(action=actions)
+def test_a_rule_outside_its_dates_never_applies(action):
+    decision = ENGINE.decide(action)
+    for rule in decision.rules:
+        start = ENGINE.policy_start(URIRef(rule.policy))
+        if start is not None and action.day < start.first:
+            assert rule.applies is False and rule.in_force is False
+
+
+@st.composite
+def prohibitions(draw):
+    grantor = draw(st.sampled_from(list(COLLECTIONS)))
+    start = draw(days)
+    constraints = []
+    if draw(st.booleans()):
+        constraints.append((ODRL2.spatial, ODRL2.isPartOf, draw(st.sampled_from([p for p in PLACES if p]))))
+    if draw(st.booleans()):
+        constraints.append((PG.targetType, ODRL2.eq, draw(st.sampled_from([t for t in TARGETS if t]))))
+    if draw(st.booleans()):
+        constraints.append(
+            (
+                PG.weaponSystem,
+                ODRL2.eq,
+                draw(st.sampled_from([PGR.HIMARS, PGR.GMLRS, PGR.ATACMS, PGR.StormShadow, PGR.PzH2000])),
+            )
+        )
+    return grantor, start, constraints
+
+
+def _with_prohibition(grantor, start, constraints) -> Dataset:
+    dataset = Dataset(default_union=True)
+    for quad in BASE.dataset.quads((None, None, None, None)):
+        dataset.add(quad)
+    graph = dataset.graph(URIRef("https://w3id.org/policygraph/source/test-added-prohibition"))
+    policy, rule = URIRef("https://w3id.org/policygraph/id/test-added-prohibition"), BNode()
+    graph.add((policy, RDF.type, ODRL2.Set))
+    graph.add((policy, RDFS.label, Literal("test: an added prohibition")))
+    graph.add((policy, ODRL2.assigner, grantor))
+    graph.add((policy, DCTERMS.date, Literal(start.isoformat(), datatype=XSD.date)))
+    graph.add((policy, ODRL2.prohibition, rule))
+    graph.add((rule, RDF.type, ODRL2.Prohibition))
+    graph.add((rule, ODRL2.assignee, PGR.Ukraine))
+    graph.add((rule, ODRL2.action, PG.strike))
+    graph.add((rule, ODRL2.target, COLLECTIONS[grantor]))
+    for left, operator, right in constraints:
+        constraint = BNode()
+        graph.add((rule, ODRL2.constraint, constraint))
+        graph.add((constraint, ODRL2.leftOperand, left))
+        graph.add((constraint, ODRL2.operator, operator))
+        graph.add((constraint, ODRL2.rightOperand, right))
+    return dataset
+
+
+@settings(max_examples=25, deadline=None)
+@given(added=prohibitions(), sample=st.lists(actions, min_size=10, max_size=10))
+def test_adding_a_prohibition_never_permits_more(added, sample):
+    engine = PolicyEngine(_with_prohibition(*added))
+    for action in sample:
+        before, after = ENGINE.decide(action).outcome, engine.decide(action).outcome
+        if before in ("prohibited", "not permitted"):
+            assert after != "permitted", (action, before, after)
+        if before == "prohibited":
+            assert after in ("prohibited", "contested", "unknown"), (action, before, after)
+
+
+def _shuffled_copy(seed: int) -> Dataset:
+    """The corpus loaded from its files in a shuffled order, each file's triples shuffled."""
+    rng = random.Random(seed)
+    files = corpus_files()
+    rng.shuffle(files)
+    dataset = Dataset(default_union=True)
+    for path in files:
+        source = next(s for s in BASE.sources if s.file == str(path))
+        lines = (
+            Graph()
+            .parse(data=source.graph.serialize(format="nt"), format="nt")
+            .serialize(format="nt")
+            .splitlines()
+        )
+        rng.shuffle(lines)
+        dataset.graph(source.iri).parse(data="\n".join(lines), format="nt")
+    ontology = BASE.dataset.graph(URIRef("https://w3id.org/policygraph/ontology"))
+    for triple in ontology:
+        dataset.graph(ontology.identifier).add(triple)
+    return dataset
+
+
+@settings(max_examples=5, deadline=None)
+@given(seed=st.integers(min_value=0, max_value=10_000), sample=st.lists(actions, min_size=15, max_size=15))
+def test_decisions_do_not_depend_on_file_or_triple_order(seed, sample):
+    engine = PolicyEngine(_shuffled_copy(seed))
+    for action in sample:
+        first, second = ENGINE.decide(action), engine.decide(action)
+        assert first.outcome == second.outcome
+        assert first.reasons == second.reasons
+        assert [(r.label, r.applies) for r in first.rules] == [(r.label, r.applies) for r in second.rules]
+
+
+def test_day_by_day_the_seed_permission_starts_once():
+    """Walk the days around the seed decision: the answer changes exactly on 2024-05-30."""
+    act = Action(
+        actor=PGR.Ukraine,
+        weapon=PGR.HIMARS,
+        target_type=PG.MassingTroops,
+        place=PGR.BelgorodOblast,
+        day=date(2024, 5, 20),
+    )
+    outcomes = [ENGINE.decide(act.replace(day=act.day + timedelta(days=i))).outcome for i in range(20)]
+    assert outcomes == ["prohibited"] * 10 + ["permitted"] * 10
