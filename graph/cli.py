@@ -32,6 +32,21 @@ def _echo_table(text: str) -> None:
     click.echo(text, nl=False)
 
 
+#: --source, for commands whose first argument is something else
+_source_option = click.option(
+    "--source", "-s", "sources", multiple=True, type=click.Path(), help=SOURCES_HELP
+)
+#: --format for the time-travel commands: text for people, the SPARQL result formats for programs
+_history_format = click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["text", "csv", "tsv", "json"]),
+    default="text",
+    show_default=True,
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="policygraph", prog_name="policygraph")
 def cli() -> None:
@@ -124,7 +139,7 @@ def validate(sources: tuple[str, ...], ontology: bool) -> None:
 
 @cli.command()
 @click.argument("query", required=False)
-@click.option("--source", "-s", "sources", multiple=True, type=click.Path(), help=SOURCES_HELP)
+@_source_option
 @click.option("--sparql", help="An inline SPARQL query instead of a named one or a file.")
 @click.option(
     "--param",
@@ -410,7 +425,7 @@ def _day(text: str | None) -> date:
     help="When a permission and a prohibition both apply and their policies declare no strategy.",
 )
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--source", "-s", "sources", multiple=True, type=click.Path(), help=SOURCES_HELP)
+@_source_option
 def check(
     actor: str,
     weapon: str,
@@ -476,15 +491,8 @@ def _sources_text(value: Any) -> str:
 
 @cli.command()
 @click.option("--date", "day", help="The day, YYYY-MM-DD. Default: today.")
-@click.option(
-    "--format",
-    "-f",
-    "fmt",
-    type=click.Choice(["text", "csv", "tsv", "json"]),
-    default="text",
-    show_default=True,
-)
-@click.option("--source", "-s", "sources", multiple=True, type=click.Path(), help=SOURCES_HELP)
+@_history_format
+@_source_option
 def state(day: str | None, fmt: str, sources: tuple[str, ...]) -> None:
     """Every rule in force on a day, per grantor, with its sources."""
     from graph.history import state as run_state
@@ -506,15 +514,8 @@ def state(day: str | None, fmt: str, sources: tuple[str, ...]) -> None:
 @cli.command()
 @click.option("--from", "start", required=True, help="The earlier day, YYYY-MM-DD (changes after it count).")
 @click.option("--to", "end", help="The later day, YYYY-MM-DD. Default: today.")
-@click.option(
-    "--format",
-    "-f",
-    "fmt",
-    type=click.Choice(["text", "csv", "tsv", "json"]),
-    default="text",
-    show_default=True,
-)
-@click.option("--source", "-s", "sources", multiple=True, type=click.Path(), help=SOURCES_HELP)
+@_history_format
+@_source_option
 def diff(start: str, end: str | None, fmt: str, sources: tuple[str, ...]) -> None:
     """What changed between two days: granted, extended, narrowed, revoked, unchanged restrictions."""
     from graph.history import diff as run_diff
@@ -537,15 +538,8 @@ def diff(start: str, end: str | None, fmt: str, sources: tuple[str, ...]) -> Non
 
 
 @cli.command()
-@click.option(
-    "--format",
-    "-f",
-    "fmt",
-    type=click.Choice(["text", "csv", "tsv", "json"]),
-    default="text",
-    show_default=True,
-)
-@click.option("--source", "-s", "sources", multiple=True, type=click.Path(), help=SOURCES_HELP)
+@_history_format
+@_source_option
 def timeline(fmt: str, sources: tuple[str, ...]) -> None:
     """The decisions and statements in order, per grantor, with the kind of change and confidence."""
     from graph.history import timeline as run_timeline
