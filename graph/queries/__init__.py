@@ -8,7 +8,9 @@ Each ``*.rq`` file in this folder is one named query (its file name without
     # answer: what the bundled corpus answers, in words
 
 Parameters are SPARQL variables bound with ``initBindings`` when the query runs,
-never pasted into its text. A parameter with a default is bound to it unless the
+never pasted into its text. Queries run on the loaded graph only: ``SERVICE`` (in any
+form, at any depth) and ``FROM``/``FROM NAMED`` are refused before anything runs, so no
+query reaches the network or reads a file. A parameter with a default is bound to it unless the
 caller gives another value; one without a default stays unbound (matches anything)
 unless given.
 
@@ -30,9 +32,11 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.query import Result
 from rdflib.term import Identifier, Node, Variable
 
@@ -119,10 +123,33 @@ def parse_query(text: str, *, name: str, file: str = "") -> NamedQuery:
                 raise QueryError(f"{file or name}:{number}: write a parameter as 'name = default -- meaning'")
             params.append(Parameter(param["name"], param["default"], (param["doc"] or "").strip()))
     try:
-        prepareQuery(text, initNs=dict(PREFIXES))
+        prepared = prepareQuery(text, initNs=dict(PREFIXES))
     except Exception as exc:
         raise QueryError(f"{file or name}: SPARQL syntax error: {_one_line(exc)}") from None
+    _refuse_remote(prepared.algebra, file or name)
     return NamedQuery(name, text, question, answer, tuple(params), file)
+
+
+def _refuse_remote(algebra: CompValue, where: str) -> None:
+    """Refuse what would reach outside the local graph: SERVICE (any form, at any depth) and FROM."""
+    if algebra.get("datasetClause"):
+        raise QueryError(
+            f"{where}: FROM and FROM NAMED are refused: they would load data from outside; "
+            "queries run on the loaded graph (use GRAPH <name> to pick a source)"
+        )
+    stack: list[Any] = [algebra]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern":
+                endpoint = node.get("term")
+                raise QueryError(
+                    f"{where}: SERVICE {endpoint.n3() if hasattr(endpoint, 'n3') else endpoint} is refused: "
+                    "queries run on the loaded graph only and never reach the network"
+                )
+            stack.extend(node.values())
+        elif isinstance(node, list | tuple):
+            stack.extend(node)
 
 
 def _one_line(exc: Exception) -> str:
