@@ -31,13 +31,13 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from rdflib import Dataset, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.namespace import RDF, SKOS
 
 from graph.draw import PERMITTED, PROHIBITED, Drawing, _new_axes
 from graph.history import timeline
-from graph.namespaces import PG
+from graph.namespaces import GEO, ODRL2, PG
 from graph.policy import Action, PolicyEngine
-from graph.results import short
+from graph.project import label_of
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -91,74 +91,53 @@ def matrix_rows(dataset: Dataset, grantor: URIRef) -> list[URIRef]:
         for system in dataset.objects(collection, PG.includesSystem)
         if isinstance(system, URIRef)
     }
-    return sorted(systems, key=lambda s: _label(dataset, s)) or [URIRef(PG.WeaponSystem)]
+    return sorted(systems, key=lambda s: label_of(dataset, s)) or [URIRef(PG.WeaponSystem)]
 
 
 def _row_label(dataset: Dataset, weapon: URIRef) -> str:
     if weapon == PG.WeaponSystem:
         return "any weapon"
     kinds = sorted(
-        _label(dataset, c)
+        label_of(dataset, c)
         for c in dataset.objects(weapon, RDF.type)
         if isinstance(c, URIRef) and c != PG.LongRangeMissile
     )
-    return f"{_label(dataset, weapon)} ({', '.join(kinds)})" if kinds else _label(dataset, weapon)
+    return f"{label_of(dataset, weapon)} ({', '.join(kinds)})" if kinds else label_of(dataset, weapon)
 
 
 def default_places(dataset: Dataset) -> list[URIRef]:
     """Regions and cities inside the states that rules name as places, grouped by state."""
     states = {
         right
-        for constraint in dataset.subjects(
-            URIRef("http://www.w3.org/ns/odrl/2/leftOperand"), URIRef("http://www.w3.org/ns/odrl/2/spatial")
-        )
-        for right in dataset.objects(constraint, URIRef("http://www.w3.org/ns/odrl/2/rightOperand"))
+        for constraint in dataset.subjects(ODRL2.leftOperand, ODRL2.spatial)
+        for right in dataset.objects(constraint, ODRL2.rightOperand)
         if (right, RDF.type, PG.State) in dataset
     }
     places = set()
     for kind in (PG.Region, PG.City):
         for place in dataset.subjects(RDF.type, kind):
             if isinstance(place, URIRef) and any(
-                state
-                in set(
-                    dataset.transitive_objects(place, URIRef("http://www.opengis.net/ont/geosparql#sfWithin"))
-                )
-                for state in states
+                state in set(dataset.transitive_objects(place, GEO.sfWithin)) for state in states
             ):
                 places.add(place)
 
     def key(place: URIRef) -> tuple[str, str]:
-        within = [
-            s
-            for s in dataset.transitive_objects(
-                place, URIRef("http://www.opengis.net/ont/geosparql#sfWithin")
-            )
-            if s in states
-        ]
-        return (_label(dataset, within[0]) if within else "", _label(dataset, place))
+        within = [s for s in dataset.transitive_objects(place, GEO.sfWithin) if s in states]
+        return (label_of(dataset, within[0]) if within else "", label_of(dataset, place))
 
     return sorted(places, key=key)
-
-
-def _label(dataset: Dataset, node: Any) -> str:
-    label = dataset.value(node, RDFS.label)
-    return str(label) if label is not None else short(node)
 
 
 def _grantors(dataset: Dataset, actor: URIRef) -> list[URIRef]:
     found = set()
     for rule_prop in (
-        URIRef("http://www.w3.org/ns/odrl/2/permission"),
-        URIRef("http://www.w3.org/ns/odrl/2/prohibition"),
+        ODRL2.permission,
+        ODRL2.prohibition,
     ):
         for policy, rule in dataset.subject_objects(rule_prop):
-            if (rule, URIRef("http://www.w3.org/ns/odrl/2/assignee"), actor) in dataset:
-                found |= {
-                    g
-                    for g in dataset.objects(policy, URIRef("http://www.w3.org/ns/odrl/2/assigner"))
-                    if isinstance(g, URIRef)
-                }
-    return sorted(found, key=lambda g: _label(dataset, g))
+            if (rule, ODRL2.assignee, actor) in dataset:
+                found |= {g for g in dataset.objects(policy, ODRL2.assigner) if isinstance(g, URIRef)}
+    return sorted(found, key=lambda g: label_of(dataset, g))
 
 
 def draw_policy_matrix(
@@ -204,19 +183,19 @@ def draw_policy_matrix(
     if place is not None:
         columns = sorted(
             (c for c in dataset.subjects(SKOS.inScheme, PG.TargetTypeScheme) if isinstance(c, URIRef)),
-            key=lambda c: _label(dataset, c),
+            key=lambda c: label_of(dataset, c),
         )
-        fixed = f"in {_label(dataset, place)}"
+        fixed = f"in {label_of(dataset, place)}"
     else:
         columns = list(places) if places is not None else default_places(dataset)
         target_type = target_type or URIRef(PG.AttackingForces)
-        fixed = f"against {_label(dataset, target_type)}"
+        fixed = f"against {label_of(dataset, target_type)}"
     rows = [(g, w) for g in grantors for w in matrix_rows(dataset, g)]
     if not rows or not columns:
         raise ValueError("nothing to draw: no grantor has rules for this actor, or there are no columns")
     ax = _new_axes(ax, (2.2 + 1.25 * len(columns), 1.6 + 0.55 * len(rows)))
     drawing = Drawing(
-        ax=ax, title=f"Who lets {_label(dataset, actor)} strike {fixed}, as of {day.isoformat()}"
+        ax=ax, title=f"Who lets {label_of(dataset, actor)} strike {fixed}, as of {day.isoformat()}"
     )
     for i, (grantor, weapon) in enumerate(rows):
         y = len(rows) - 1 - i
@@ -242,16 +221,18 @@ def draw_policy_matrix(
                 fontsize=9,
                 color="white" if decision.outcome in ("permitted", "prohibited") else "black",
             )
-            key = f"{_label(dataset, grantor)} / {_row_label(dataset, weapon)} / {_label(dataset, column)}"
+            key = (
+                f"{label_of(dataset, grantor)} / {_row_label(dataset, weapon)} / {label_of(dataset, column)}"
+            )
             drawing.labels[key] = decision.outcome
             drawing.node_colours[key] = colour
     ax.set_xlim(0, len(columns))
     ax.set_ylim(0, len(rows))
     ax.set_xticks([j + 0.5 for j in range(len(columns))])
-    ax.set_xticklabels(["\n".join(textwrap.wrap(_label(dataset, c), 14)) for c in columns], fontsize=9)
+    ax.set_xticklabels(["\n".join(textwrap.wrap(label_of(dataset, c), 14)) for c in columns], fontsize=9)
     ax.xaxis.tick_top()
     ax.set_yticks([len(rows) - 1 - i + 0.5 for i in range(len(rows))])
-    ax.set_yticklabels([f"{_label(dataset, g)}: {_row_label(dataset, w)}" for g, w in rows], fontsize=9)
+    ax.set_yticklabels([f"{label_of(dataset, g)}: {_row_label(dataset, w)}" for g, w in rows], fontsize=9)
     for i in range(1, len(rows)):
         if rows[i][0] != rows[i - 1][0]:
             ax.axhline(len(rows) - i, color="#333333", linewidth=1.5)
@@ -290,7 +271,7 @@ def draw_timeline(dataset: Dataset, *, ax: Axes | None = None, width: int = 34) 
     if not rows:
         raise ValueError("nothing to draw: no dated decision in the graph")
     order = sorted(rows, key=lambda r: (str(r["date"]), str(r["grantor"]), str(r["item"])))
-    lanes = sorted({r["grantor"] for r in rows}, key=lambda g: _label(dataset, g))
+    lanes = sorted({r["grantor"] for r in rows}, key=lambda g: label_of(dataset, g))
     lane_y = {g: len(lanes) - 1 - i for i, g in enumerate(lanes)}
     ax = _new_axes(ax, (max(10.0, 0.6 * len(order) + 3), 1.6 + 2.5 * len(lanes)))
     drawing = Drawing(ax=ax, title="Decisions and statements, per grantor")
@@ -330,7 +311,7 @@ def draw_timeline(dataset: Dataset, *, ax: Axes | None = None, width: int = 34) 
     for lane in lanes:
         ax.axhline(lane_y[lane], color="#dddddd", linewidth=1, zorder=1)
     ax.set_yticks([lane_y[g] for g in lanes])
-    ax.set_yticklabels([_label(dataset, g) for g in lanes], fontsize=10)
+    ax.set_yticklabels([label_of(dataset, g) for g in lanes], fontsize=10)
     ax.set_xticks(range(len(order)))
     ax.set_xticklabels([str(r["date"]) for r in order], rotation=90, fontsize=8)
     ax.set_xlim(-0.8, len(order) - 0.2)

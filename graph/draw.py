@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 from rdflib import Dataset, URIRef
 
+from graph.project import label_of
 from graph.queries import get_query, run_query
 from graph.results import short
 
@@ -286,12 +287,6 @@ def _policy_rows(dataset: Dataset, policy: URIRef) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
-def _text(dataset: Dataset, node: Any) -> str:
-    from graph.project import _label
-
-    return _label(dataset, node)
-
-
 _Boxes = dict[int, list[tuple[str, str, str]]]  # column -> (key, text, colour)
 
 
@@ -324,20 +319,20 @@ def _policy_boxes(dataset: Dataset, policy: URIRef) -> tuple[_Boxes, list[tuple[
             columns[column].append((key, text, colour))
 
     edges: list[tuple[str, str, str]] = []
-    add(0, str(grantor), _text(dataset, grantor), "#deebf7")
+    add(0, str(grantor), label_of(dataset, grantor), "#deebf7")
     for rule_key, rule in ordered_rules:
         assignee, weapons = str(rule["assignee"]), str(rule["weapons"])
-        add(1, assignee, _text(dataset, rule["assignee"]), "#deebf7")
+        add(1, assignee, label_of(dataset, rule["assignee"]), "#deebf7")
         cited = sorted(
-            _text(dataset, e)
+            label_of(dataset, e)
             for e in dataset.objects(rule_key, URIRef("https://w3id.org/policygraph/ontology#citedExample"))
         )
-        weapon_text = _text(dataset, rule["weapons"]) + (f" (e.g. {', '.join(cited)})" if cited else "")
+        weapon_text = label_of(dataset, rule["weapons"]) + (f" (e.g. {', '.join(cited)})" if cited else "")
         weapon_key = f"{weapons} {'/'.join(cited)}"
         add(2, weapon_key, weapon_text, "#fff7bc")
         colour = PERMITTED if rule["kind"] == "permission" else PROHIBITED
         verb = "MAY" if rule["kind"] == "permission" else "MAY NOT"
-        rule_text = f"{verb}: {rule['label'] or _text(dataset, rule_key)}"
+        rule_text = f"{verb}: {rule['label'] or label_of(dataset, rule_key)}"
         add(3, str(rule_key), rule_text, colour)
         edges += [
             (str(grantor), assignee, "grants"),
@@ -422,7 +417,7 @@ def draw_policy(
     policy = URIRef(str(policy))
     columns, edges, sources = _policy_boxes(dataset, policy)
     ax = _new_axes(ax, (16, max(6.0, 0.75 * max(len(c) for c in columns.values()) + 2)))
-    drawing = Drawing(ax=ax, title=f"Who may do what, where: {_text(dataset, policy)}")
+    drawing = Drawing(ax=ax, title=f"Who may do what, where: {label_of(dataset, policy)}")
     tallest = _draw_boxes(ax, columns, drawing, width)
     positions = drawing.positions
     for u, v, kind in edges:
@@ -497,9 +492,9 @@ _ORDER = {
 
 
 def _condition_text(dataset: Dataset, left: Any, operator: Any, rights: list[Any]) -> str:
-    left_text = _text(dataset, left)
+    left_text = label_of(dataset, left)
     op = str(operator).rsplit("/", 1)[-1]
-    values = ", ".join(sorted(_text(dataset, r) for r in rights))
+    values = ", ".join(sorted(label_of(dataset, r) for r in rights))
     return f"{left_text} {_OPERATOR_WORDS.get(op, op)} {values}"
 
 

@@ -38,7 +38,7 @@ from graph.namespaces import ODRL2, ONTOLOGY_IRI, PG, PREFIXES, PROV
 from graph.queries import get_query, run_query
 from graph.results import short
 
-__all__ = ["actor_view", "node_id", "node_term", "to_dataset", "to_networkx"]
+__all__ = ["actor_view", "label_of", "node_id", "node_term", "to_dataset", "to_networkx"]
 
 #: The most specific actor kinds, in the order they are tried.
 ACTOR_KINDS = ("Person", "State", "GovernmentBody", "MilitaryForce", "MediaOutlet")
@@ -58,8 +58,18 @@ def _local(term: Node) -> str:
     return str(term).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-def _label(dataset: Dataset, term: Node) -> str:
-    """A resource's rdfs:label; for a blank node, what it is (a constraint reads as its condition)."""
+def label_of(dataset: Dataset, term: Node | None) -> str:
+    """A resource's rdfs:label; for a blank node, what it is (a constraint reads as its condition).
+
+    Examples
+    --------
+    >>> from graph.load import load
+    >>> from graph.namespaces import PGR
+    >>> label_of(load().dataset, PGR.KharkivOblast)
+    'Kharkiv Oblast'
+    """
+    if term is None:
+        return ""
     label = dataset.value(term, RDFS.label)
     if label is not None:
         return str(label)
@@ -67,8 +77,8 @@ def _label(dataset: Dataset, term: Node) -> str:
         left = dataset.value(term, ODRL2.leftOperand)
         if left is not None:
             operator = dataset.value(term, ODRL2.operator)
-            rights = sorted(_label(dataset, r) for r in dataset.objects(term, ODRL2.rightOperand))
-            return f"{_label(dataset, left)} {_local(operator) if operator else '?'} {', '.join(rights)}"
+            rights = sorted(label_of(dataset, r) for r in dataset.objects(term, ODRL2.rightOperand))
+            return f"{label_of(dataset, left)} {_local(operator) if operator else '?'} {', '.join(rights)}"
         kind = dataset.value(term, RDF.type)
         return f"({_local(kind)})" if kind is not None else "(blank node)"
     if isinstance(term, Literal):
@@ -101,7 +111,7 @@ def _qualifiers(
         )
         cache[key] = {
             "claim": node_id(claim),
-            "confidence": _label(dataset, level) if level is not None else "",
+            "confidence": label_of(dataset, level) if level is not None else "",
             "attributed_to": ";".join(short(a) for a in agents),
         }
     return cache[key]
@@ -185,7 +195,7 @@ def _add_node(graph: nx.MultiDiGraph, dataset: Dataset, term: Node) -> None:
     if key not in graph:
         graph.add_node(
             key,
-            label=_label(dataset, term),
+            label=label_of(dataset, term),
             type="",
             types=[],
             kind="bnode" if isinstance(term, BNode) else "iri",
@@ -257,7 +267,7 @@ def actor_view(dataset: Dataset) -> nx.MultiDiGraph:
             if term is not None and node_id(term) not in graph:
                 graph.add_node(
                     node_id(term),
-                    label=_label(dataset, term),
+                    label=label_of(dataset, term),
                     kind=_actor_kind(dataset, term),
                     **{"skos:altLabel": sorted(str(a) for a in dataset.objects(term, SKOS.altLabel))},
                 )
