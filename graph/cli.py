@@ -158,6 +158,20 @@ def validate(sources: tuple[str, ...], ontology: bool) -> None:
     show_default=True,
 )
 @click.option("--list", "list_", is_flag=True, help="List the named queries and their parameters.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="Seconds the query may run before it is stopped.",
+)
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=1),
+    default=100_000,
+    show_default=True,
+    help="Rows the answer may have before the query is stopped.",
+)
 def query(
     query: str | None,
     sources: tuple[str, ...],
@@ -165,6 +179,8 @@ def query(
     params: tuple[str, ...],
     fmt: str,
     list_: bool,
+    timeout: float,
+    max_rows: int,
 ) -> None:
     """Run a named query (see --list), a .rq file, or --sparql TEXT.
 
@@ -201,7 +217,9 @@ def query(
         if not eq or not key:
             raise QueryError(f"--param {item!r}: write NAME=VALUE")
         bindings[key.strip()] = value
-    rows = run_query(load(_sources(sources)).dataset, named, bindings=bindings)
+    rows = run_query(
+        load(_sources(sources)).dataset, named, bindings=bindings, timeout=timeout, max_rows=max_rows
+    )
     click.echo(format_rows(rows, fmt, title=named.question or None), nl=False)
 
 

@@ -34,6 +34,7 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 from graph.errors import SourceError
 from graph.namespaces import ONTOLOGY_IRI, PG, PREFIXES
 from graph.resources import corpus_files, ontology_modules
+from graph.strict import DEFAULT_LIMITS, Limits, check_bytes, check_text
 
 __all__ = ["Corpus", "Source", "find_sources", "load", "load_ontology", "parse_source", "read_source"]
 
@@ -104,7 +105,7 @@ def _source_classes() -> frozenset[URIRef]:
     return frozenset(found)
 
 
-def parse_source(text: str, *, name: str) -> Source:
+def parse_source(text: str, *, name: str, limits: Limits = DEFAULT_LIMITS) -> Source:
     """Parse one source from Turtle text.
 
     Parameters
@@ -113,6 +114,8 @@ def parse_source(text: str, *, name: str) -> Source:
         The Turtle document.
     name : str
         The file name, used in error messages and as the base IRI.
+    limits : Limits
+        How large and deep the text may be (see :mod:`graph.strict`).
 
     Returns
     -------
@@ -121,8 +124,8 @@ def parse_source(text: str, *, name: str) -> Source:
     Raises
     ------
     SourceError
-        On a syntax error, an ill-typed literal, or when the text does not describe
-        exactly one source document.
+        On a syntax error (strict W3C Turtle), a control character, too deep nesting,
+        an ill-typed literal, or when the text does not describe exactly one source document.
 
     Examples
     --------
@@ -135,6 +138,7 @@ def parse_source(text: str, *, name: str) -> Source:
     ...
     graph.errors.SourceError: bad.ttl: no source document: type one IRI as pg:NewsReport, ...
     """
+    check_text(text, name=name, limits=limits)
     graph = parse_turtle(text, name=name)
     classes = _source_classes()
     documents = sorted({s for c in classes for s in graph.subjects(RDF.type, c)}, key=str)
@@ -153,16 +157,21 @@ def parse_source(text: str, *, name: str) -> Source:
     return Source(iri=document, file=name, graph=graph)
 
 
-def read_source(path: str | Path) -> Source:
+def read_source(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> Source:
     """Read one source file; see :func:`parse_source`."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise SourceError(str(path), f"not UTF-8 (byte {exc.start}): save the file as UTF-8") from None
+        size = path.stat().st_size
+        if size > limits.max_source_bytes:  # refuse before reading it into memory
+            raise SourceError(
+                str(path),
+                f"{size:,} bytes is larger than the {limits.max_source_bytes:,} allowed for one source: "
+                "split it, or raise Limits.max_source_bytes",
+            )
+        data = path.read_bytes()
     except OSError as exc:
         raise SourceError(str(path), f"cannot read: {exc.strerror}") from None
-    return parse_source(text, name=str(path))
+    return parse_source(check_bytes(data, name=str(path), limits=limits), name=str(path), limits=limits)
 
 
 def find_sources(paths: Iterable[str | Path]) -> list[Path]:
@@ -182,6 +191,12 @@ def find_sources(paths: Iterable[str | Path]) -> list[Path]:
                 raise SourceError(str(path), "no .ttl source files in this folder")
             found.extend(files)
         elif path.is_file():
+            if path.suffix != ".ttl":
+                raise SourceError(
+                    str(path),
+                    "policygraph reads sources in Turtle (.ttl): "
+                    "convert the file, or rename it if it is Turtle",
+                )
             found.append(path)
         else:
             raise SourceError(str(path), "no such file or folder")
@@ -216,13 +231,15 @@ def load_ontology() -> Graph:
     return graph
 
 
-def load(paths: Sequence[str | Path] | None = None) -> Corpus:
+def load(paths: Sequence[str | Path] | None = None, *, limits: Limits = DEFAULT_LIMITS) -> Corpus:
     """Load sources and the ontology into a Dataset, all or nothing.
 
     Parameters
     ----------
     paths : sequence of str or Path, optional
         Source files and folders. None loads the bundled example corpus.
+    limits : Limits
+        How large and deep each source may be (see :mod:`graph.strict`).
 
     Returns
     -------
@@ -235,7 +252,7 @@ def load(paths: Sequence[str | Path] | None = None) -> Corpus:
         When any source cannot be read; nothing is returned then.
     """
     files = corpus_files() if paths is None else find_sources(paths)
-    sources = [read_source(f) for f in files]
+    sources = [read_source(f, limits=limits) for f in files]
     seen: dict[URIRef, str] = {}
     for source in sources:
         if source.iri in seen:

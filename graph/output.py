@@ -17,6 +17,7 @@ Examples
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import shutil
 import tempfile
@@ -68,20 +69,56 @@ def _mode_for(path: Path) -> int:
 
 
 @contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """Hold the folder's lock: a second writer fails at once with a clear message.
+
+    The lock is an advisory ``flock`` on a hidden file beside the folder; the system drops
+    it when the process ends, however it ends, so a killed run never leaves it held.
+    """
+    lock_path = folder.parent / f".{folder.name}.lock"
+    try:
+        handle = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise OutputError(f"{folder}: cannot write: {exc.strerror}") from None
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise OutputError(
+                f"{folder}: another policygraph run is writing here; wait for it to finish and try again"
+            ) from None
+        yield
+    finally:
+        os.close(handle)
+
+
+@contextlib.contextmanager
 def staged(folder: str | Path) -> Iterator[Path]:
     """Stage outputs for ``folder``; move them in only if the block succeeds.
 
     Yields a temporary folder beside ``folder``. When the block ends without an
     error, each file in it replaces its namesake in ``folder`` (each by a rename);
     files of ``folder`` that the block did not write are left alone. On an error,
-    the staging folder is removed and ``folder`` is untouched.
+    the staging folder is removed and ``folder`` is untouched. One writer at a time:
+    a second one fails with :class:`OutputError`. Staging folders that a killed run
+    left behind are removed by the next run.
     """
     folder = Path(folder)
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".staging", dir=folder.parent))
     except OSError as exc:
         raise OutputError(f"{folder}: cannot write: {exc.strerror}") from None
+    with _locked(folder):
+        for stale in folder.parent.glob(f".{folder.name}.*.staging"):
+            shutil.rmtree(stale, ignore_errors=True)
+        try:
+            staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".staging", dir=folder.parent))
+        except OSError as exc:
+            raise OutputError(f"{folder}: cannot write: {exc.strerror}") from None
+        yield from _move_in(staging, folder)
+
+
+def _move_in(staging: Path, folder: Path) -> Iterator[Path]:
     try:
         yield staging
         try:

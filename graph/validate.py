@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from itertools import combinations
 from pathlib import Path
 
 from rdflib import BNode, Graph, URIRef
@@ -32,7 +33,7 @@ from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
 from graph.load import Corpus, Source, load_ontology
-from graph.namespaces import PG, PGR, PREFIXES
+from graph.namespaces import DCTERMS, GEO, PG, PGR, PREFIXES
 from graph.resources import shapes_file
 
 __all__ = ["ValidationReport", "Violation", "validate", "validate_ontology"]
@@ -263,6 +264,78 @@ def _one_per_source(corpus: Corpus, locator: _Locator) -> list[Violation]:
     return found
 
 
+def _integrity(corpus: Corpus, locator: _Locator) -> list[Violation]:
+    """What a person would want flagged: cycles of places, claims dated after their source, clashing types."""
+    from graph.dates import period
+
+    dataset = corpus.dataset
+    found = []
+    for source in corpus.sources:
+        # a place within itself, at any depth
+        for place in {p for p in source.graph.subjects(GEO.sfWithin, None) if isinstance(p, URIRef)}:
+            parents = dataset.objects(place, GEO.sfWithin)
+            if any(place in set(dataset.transitive_objects(parent, GEO.sfWithin)) for parent in parents):
+                found.append(
+                    _at_term(
+                        locator, source, place, "lies within itself (a cycle of geo:sfWithin): fix one link"
+                    )
+                )
+        # a claim dated after the source that reports it
+        issued = source.graph.value(source.iri, DCTERMS.issued)
+        if issued is None:
+            continue
+        try:
+            reported = period(str(issued))
+        except ValueError:
+            continue
+        for prop in (DCTERMS.date, PG.startDate):
+            for claim, value in source.graph.subject_objects(prop):
+                try:
+                    when = period(str(value))
+                except ValueError:
+                    continue
+                if when.first > reported.last and isinstance(claim, URIRef):
+                    found.append(
+                        _at_term(
+                            locator,
+                            source,
+                            claim,
+                            f"is dated {when}, after the source that reports it ({reported}): "
+                            "check both dates",
+                        )
+                    )
+    found += _clashing_types(corpus, locator)
+    return _unique(found)
+
+
+def _clashing_types(corpus: Corpus, locator: _Locator) -> list[Violation]:
+    """One IRI given kinds by two sources that do not fit together (a city here, a region there)."""
+    ontology = load_ontology()
+    found = []
+    typed: dict[URIRef, dict[URIRef, Source]] = {}
+    for source in corpus.sources:
+        for node, cls in source.graph.subject_objects(RDF.type):
+            if isinstance(node, URIRef) and isinstance(cls, URIRef) and str(cls).startswith(str(PG)):
+                typed.setdefault(node, {}).setdefault(cls, source)
+    for node, classes in typed.items():
+        for first, second in combinations(sorted(classes, key=str), 2):
+            if classes[first] is classes[second]:
+                continue  # one source may classify a thing twice on purpose
+            up_first = set(ontology.transitive_objects(first, RDFS.subClassOf))
+            up_second = set(ontology.transitive_objects(second, RDFS.subClassOf))
+            if second in up_first or first in up_second or PG.WeaponSystem in up_first & up_second:
+                continue
+            found.append(
+                _at_term(
+                    locator,
+                    classes[second],
+                    node,
+                    f"is a {_curie(second)} here but a {_curie(first)} in {classes[first].file}: keep one",
+                )
+            )
+    return found
+
+
 def _first_line(lines: list[str], local: str) -> int | None:
     for number, line in enumerate(lines, start=1):
         if re.search(rf"[:/#]{re.escape(local)}(?![\w\-])", line):
@@ -300,6 +373,7 @@ def validate(corpus: Corpus) -> ValidationReport:
         _vocabulary(corpus, locator)
         + _dangling(corpus, locator)
         + _one_per_source(corpus, locator)
+        + _integrity(corpus, locator)
         + _shacl(corpus, locator)
     )
     found = sorted(set(found), key=lambda v: (v.file, v.line or 0, v.focus, v.path, v.message))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import sysconfig
 import venv
 from pathlib import Path
 
@@ -33,9 +34,19 @@ def _clean_copy(target: Path) -> Path:
 def test_wheel_install_runs_the_main_job_from_another_folder(tmp_path):
     source = _clean_copy(tmp_path / "src")
     env_dir = tmp_path / "venv"
-    # the dependencies come from the environment running the tests; policygraph itself is installed fresh
-    venv.EnvBuilder(system_site_packages=True, with_pip=True).create(env_dir)
+    venv.EnvBuilder(with_pip=True).create(env_dir)
     python = env_dir / "bin" / "python"
+    # the dependencies come from the environment running the tests (a path entry, which does not
+    # run that environment's .pth files, so its own copy of policygraph stays out of sight);
+    # policygraph itself is installed fresh from a wheel
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    here = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    (Path(site) / "test-dependencies.pth").write_text("\n".join(sorted(here)) + "\n")
     install = subprocess.run(
         [str(python), "-m", "pip", "install", "--no-deps", "--quiet", str(source)],
         capture_output=True,

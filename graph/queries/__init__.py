@@ -28,6 +28,7 @@ True
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -152,7 +153,7 @@ def _refuse_remote(algebra: CompValue, where: str) -> None:
             stack.extend(node)
 
 
-def _one_line(exc: Exception) -> str:
+def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())
 
 
@@ -238,6 +239,8 @@ def run_query(
     query: NamedQuery | str,
     *,
     bindings: Mapping[str, str | Identifier] | None = None,
+    timeout: float | None = None,
+    max_rows: int | None = None,
 ) -> Rows:
     """Run a named query, a query object or SPARQL text over a dataset.
 
@@ -249,6 +252,12 @@ def run_query(
         A query from the library (:func:`get_query`) or SPARQL text.
     bindings : mapping, optional
         Parameter values: RDF terms, or strings as :func:`parse_term` reads them.
+    timeout : float, optional
+        Seconds the query may run. With a time or row budget the query runs in a
+        worker process that is stopped when the budget runs out (rdflib cannot be
+        interrupted from a thread).
+    max_rows : int, optional
+        Rows the answer may have; a query that would give more is stopped.
 
     Returns
     -------
@@ -261,10 +270,29 @@ def run_query(
     """
     named = query if isinstance(query, NamedQuery) else parse_query(query, name="inline")
     init = _bindings(named, bindings or {}) if named.parameters or bindings else {}
+    if timeout is not None or max_rows is not None:
+        return _run_bounded(dataset, named, init, timeout=timeout, max_rows=max_rows)
+    return _run(dataset, named, init, max_rows=None)
+
+
+def _run(
+    dataset: Dataset | Graph, named: NamedQuery, init: dict[str, Identifier], *, max_rows: int | None
+) -> Rows:
     try:
         result: Result = dataset.query(named.text, initBindings=init, initNs=dict(PREFIXES))
     except Exception as exc:
         raise QueryError(f"{named.file or named.name}: {_one_line(exc)}") from None
+    if result.type == "SELECT" and max_rows is not None:
+        variables = tuple(str(v) for v in (result.vars or []))
+        kept: list[dict[str, Node | None]] = []
+        for row in result:
+            if len(kept) == max_rows:
+                raise QueryError(
+                    f"{named.file or named.name}: the answer has more than {max_rows:,} rows, the row "
+                    "budget: narrow the query (LIMIT, a parameter) or raise the budget (--max-rows)"
+                )
+            kept.append({name: row[Variable(name)] for name in variables})  # type: ignore[call-overload,index]
+        return Rows("SELECT", variables=variables, rows=tuple(kept))
     if result.type == "SELECT":
         variables = tuple(str(v) for v in (result.vars or []))
         rows = tuple(
@@ -280,3 +308,47 @@ def run_query(
     for triple in result:
         graph.add(triple)  # type: ignore[arg-type]
     return Rows(result.type, graph=graph)
+
+
+def _run_bounded(
+    dataset: Dataset | Graph,
+    named: NamedQuery,
+    init: dict[str, Identifier],
+    *,
+    timeout: float | None,
+    max_rows: int | None,
+) -> Rows:
+    """Run a query in a forked worker that is killed when the time budget runs out."""
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+
+    def work() -> None:
+        try:
+            sender.send(("ok", _run(dataset, named, init, max_rows=max_rows)))
+        except QueryError as exc:
+            sender.send(("error", str(exc)))
+        except BaseException as exc:  # report anything, never hang the parent
+            sender.send(("error", f"{named.file or named.name}: {_one_line(exc)}"))
+
+    worker = context.Process(target=work, daemon=True)
+    worker.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout):
+            raise QueryError(
+                f"{named.file or named.name}: the query ran past its time budget of {timeout:g} s and was "
+                "stopped: narrow it, or raise the budget (--timeout)"
+            )
+        try:
+            status, payload = receiver.recv()
+        except EOFError:
+            raise QueryError(f"{named.file or named.name}: the query stopped without an answer") from None
+    finally:
+        if worker.is_alive():
+            worker.kill()
+        worker.join()
+        receiver.close()
+    if status == "error":
+        raise QueryError(str(payload))
+    assert isinstance(payload, Rows)
+    return payload

@@ -1,0 +1,158 @@
+r"""Checks a source must pass before rdflib parses it: untrusted text stays bounded and exact.
+
+rdflib is lenient (it accepts dozens of invalid Turtle documents, ill-typed literals with
+a warning) and recursive (deep nesting exhausts the stack). So each source is first:
+
+1. bounded: at most :attr:`Limits.max_source_bytes` bytes, brackets nested at most
+   :attr:`Limits.max_nesting` deep (counted before any parser runs, outside strings,
+   IRIs and comments), literals at most :attr:`Limits.max_literal_chars` characters;
+2. clean: UTF-8 (a leading byte-order mark is dropped), no NUL or other control
+   characters outside ``\t \n \r``, not empty;
+3. strict: parsed by Oxigraph's conforming Turtle parser, which rejects what the W3C
+   Turtle grammar rejects (spaces in IRIs, bad escapes, missing dots, ...) with a line
+   and a column.
+
+Every refusal is a :class:`~graph.errors.SourceError` naming the file, the line and the
+column where known, and what to fix.
+
+Examples
+--------
+>>> check_text("@prefix : <http://example.org/> .\n:a :b [ :c [ :d :e ] ] .\n", name="ok.ttl")
+>>> check_text("<http://example.org/a b> <http://example.org/p> 1 .", name="bad.ttl")
+Traceback (most recent call last):
+...
+graph.errors.SourceError: bad.ttl:1:1: Turtle syntax error: Invalid IRI code point ' '
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from graph.errors import SourceError
+
+__all__ = ["DEFAULT_LIMITS", "Limits", "check_bytes", "check_text"]
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LOCATION = re.compile(r"line (\d+) (?:between columns (\d+) and \d+|column (\d+))")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How large and how deep a source may be. Raise them for a trusted, large corpus."""
+
+    #: bytes in one source file
+    max_source_bytes: int = 16 * 2**20
+    #: brackets ``[`` and ``(`` nested inside each other
+    max_nesting: int = 64
+    #: characters in one literal
+    max_literal_chars: int = 100_000
+
+
+DEFAULT_LIMITS = Limits()
+
+
+def check_bytes(data: bytes, *, name: str, limits: Limits = DEFAULT_LIMITS) -> str:
+    r"""Decode a source's bytes, or say why not. A UTF-8 byte-order mark is dropped.
+
+    Examples
+    --------
+    >>> check_bytes(b"\xef\xbb\xbf# hi", name="bom.ttl")
+    '# hi'
+    """
+    if len(data) > limits.max_source_bytes:
+        raise SourceError(
+            name,
+            f"{len(data):,} bytes is larger than the {limits.max_source_bytes:,} allowed for one source: "
+            "split it, or raise Limits.max_source_bytes",
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise SourceError(name, f"not UTF-8 (byte {exc.start}): save the file as UTF-8", line=line) from None
+    return text.removeprefix("\ufeff")
+
+
+def check_text(text: str, *, name: str, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Refuse text that is empty, has control characters, nests too deep or is not strict Turtle."""
+    if not text.strip():
+        raise SourceError(name, "the file is empty: a source describes one document (see examples/corpus)")
+    bad = _CONTROL.search(text)
+    if bad:
+        line, column = _position(text, bad.start())
+        raise SourceError(
+            name,
+            f"control character U+{ord(bad.group()):04X}: remove it (inside a string, write it as an escape)",
+            line=line,
+            column=column,
+        )
+    _check_nesting(text, name=name, limits=limits)
+    _check_strict(text, name=name)
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _check_nesting(text: str, *, name: str, limits: Limits) -> None:
+    """Count bracket depth outside comments, IRIs and strings, and literal lengths, in one pass."""
+    depth, i, n = 0, 0, len(text)
+    while i < n:
+        char = text[i]
+        if char == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+        elif char == "<":
+            end = text.find(">", i)
+            i = n if end < 0 else end + 1
+            continue
+        elif char in "\"'":
+            quote = text[i : i + 3] if text[i : i + 3] in ('"""', "'''") else char
+            start = i
+            i += len(quote)
+            while i < n and not text.startswith(quote, i):
+                i += 2 if text[i] == "\\" else 1
+            if i - start - len(quote) > limits.max_literal_chars:
+                line, column = _position(text, start)
+                raise SourceError(
+                    name,
+                    f"a literal of {i - start - len(quote):,} characters, more than the "
+                    f"{limits.max_literal_chars:,} allowed: shorten it, or raise Limits.max_literal_chars",
+                    line=line,
+                    column=column,
+                )
+            i += len(quote)
+            continue
+        elif char in "[(":
+            depth += 1
+            if depth > limits.max_nesting:
+                line, column = _position(text, i)
+                raise SourceError(
+                    name,
+                    f"brackets nested more than {limits.max_nesting} deep: flatten the data, "
+                    "or raise Limits.max_nesting",
+                    line=line,
+                    column=column,
+                )
+        elif char in "])":
+            depth = max(depth - 1, 0)
+        i += 1
+
+
+def _check_strict(text: str, *, name: str) -> None:
+    import pyoxigraph
+
+    try:
+        for _ in pyoxigraph.parse(
+            text.encode("utf-8"), format=pyoxigraph.RdfFormat.TURTLE, base_iri="file:///source.ttl"
+        ):
+            pass
+    except SyntaxError as exc:
+        message = str(exc.msg if hasattr(exc, "msg") else exc)
+        found = _LOCATION.search(message)
+        why = message.split(": ", 1)[1] if ": " in message else message
+        line = int(found.group(1)) if found else exc.lineno
+        column = int(found.group(2) or found.group(3)) if found else exc.offset
+        raise SourceError(name, f"Turtle syntax error: {why}", line=line, column=column) from None
