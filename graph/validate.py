@@ -33,7 +33,7 @@ from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
 from graph.load import Corpus, Source, load_ontology
-from graph.namespaces import DCTERMS, GEO, PG, PGR, PREFIXES
+from graph.namespaces import DCTERMS, GEO, PG, PGR, PREFIXES, SRC
 from graph.resources import shapes_file
 
 __all__ = ["ValidationReport", "Violation", "validate", "validate_ontology"]
@@ -246,6 +246,19 @@ def _dangling(corpus: Corpus, locator: _Locator) -> list[Violation]:
         for source in corpus.sources
         for s, p, o in source.graph
         if p != RDF.type and isinstance(o, URIRef) and str(o).startswith(str(PGR)) and o not in described
+    ]
+    loaded = {s.iri for s in corpus.sources}
+    found += [
+        _at_term(
+            locator,
+            source,
+            o,
+            f"is cited (by {_curie(locator.owner(s))} {_curie(p)}) but no loaded source is that document: "
+            "add its file, or fix the name",
+        )
+        for source in corpus.sources
+        for s, p, o in source.graph
+        if isinstance(o, URIRef) and str(o).startswith(str(SRC)) and o not in loaded
     ]
     return _unique(found)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from rdflib import Literal, URIRef
+from rdflib import URIRef
 
 from graph.errors import QueryError
 from graph.queries import get_query, list_queries, parse_query, parse_term, run_query
@@ -212,19 +212,6 @@ def test_every_claim_of_every_source_is_reachable_from_cq7(dataset):
     assert claims and claims == {r["claim"] for r in _rows(dataset, "cq7-claim-provenance")}
 
 
-def test_parameters_are_bound_not_pasted(dataset):
-    # values that would break out of the query text if pasted into it
-    for hostile in [
-        '"} UNION { ?s ?p ?o }',
-        "x> } UNION { ?s ?p ?o",
-        "a\nb } #",
-        ":Ukraine } UNION { ?x ?y ?z",
-    ]:
-        term = parse_term(hostile)
-        assert isinstance(term, Literal)
-        assert _rows(dataset, "cq1-permissions", grantee=hostile) == []
-
-
 def test_bad_parameters_are_clear_errors(dataset):
     with pytest.raises(QueryError, match="has no parameter 'granter'"):
         run_query(dataset, get_query("cq1-permissions"), bindings={"granter": ":Ukraine"})
@@ -254,66 +241,3 @@ def test_ask_and_construct(dataset):
     assert run_query(dataset, "ASK { :Kharkiv geo:sfWithin :KharkivOblast }").boolean is True
     built = run_query(dataset, "CONSTRUCT { ?a geo:sfTouches ?b } WHERE { ?a geo:sfTouches ?b }")
     assert built.kind == "CONSTRUCT" and built.graph is not None and len(built.graph) == 4
-
-
-class _Listener:
-    """A loopback TCP listener that records whether anything connected to it."""
-
-    def __init__(self):
-        import socket
-        import threading
-
-        self.server = socket.socket()
-        self.server.bind(("127.0.0.1", 0))
-        self.server.listen()
-        self.server.settimeout(0.2)
-        self.port = self.server.getsockname()[1]
-        self.connections = 0
-        self.stop = False
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
-
-    def _accept(self):
-
-        while not self.stop:
-            try:
-                conn, _ = self.server.accept()
-            except (TimeoutError, OSError):
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self):
-        self.stop = True
-        self.thread.join(timeout=2)
-        self.server.close()
-
-
-@pytest.mark.parametrize(
-    "template",
-    [
-        "SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
-        "SELECT * WHERE {{ SERVICE SILENT <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
-        "SELECT * WHERE {{ BIND(<http://127.0.0.1:{port}/sparql> AS ?x) SERVICE ?x {{ ?s ?p ?o }} }}",
-        "SELECT * WHERE {{ {{ SELECT ?s WHERE {{ SERVICE <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }} }} }}",
-        "ASK {{ FILTER EXISTS {{ SERVICE <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }} }}",
-        "SELECT * FROM <http://127.0.0.1:{port}/data.ttl> WHERE {{ ?s ?p ?o }}",
-        "SELECT * FROM NAMED <http://127.0.0.1:{port}/data.ttl> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
-    ],
-)
-def test_queries_never_reach_the_network(dataset, template):
-    listener = _Listener()
-    try:
-        with pytest.raises(QueryError, match=r"is refused|are refused"):
-            run_query(dataset, template.format(port=listener.port))
-        import time
-
-        time.sleep(0.3)
-        assert listener.connections == 0
-    finally:
-        listener.close()
-
-
-def test_update_requests_are_not_queries(dataset):
-    with pytest.raises(QueryError, match="SPARQL syntax error"):
-        run_query(dataset, "LOAD <file:///etc/passwd>")

@@ -123,12 +123,43 @@ def parse_query(text: str, *, name: str, file: str = "") -> NamedQuery:
             if not param:
                 raise QueryError(f"{file or name}:{number}: write a parameter as 'name = default -- meaning'")
             params.append(Parameter(param["name"], param["default"], (param["doc"] or "").strip()))
+    _check_nesting(text, file or name)
     try:
         prepared = prepareQuery(text, initNs=dict(PREFIXES))
     except Exception as exc:
         raise QueryError(f"{file or name}: SPARQL syntax error: {_one_line(exc)}") from None
     _refuse_remote(prepared.algebra, file or name)
     return NamedQuery(name, text, question, answer, tuple(params), file)
+
+
+#: How deep ``{ ( [`` may nest in a query: rdflib's parser recurses, and deep nesting exhausts the stack.
+MAX_QUERY_NESTING = 24
+
+# strings, IRIs and comments: their brackets do not nest
+_NOT_NESTING = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r'|<[^\s<>"{}|^`\\]*>'
+    r"|#[^\n]*"
+)
+
+
+def _check_nesting(text: str, where: str) -> None:
+    """Refuse a query nested deeper than :data:`MAX_QUERY_NESTING`, before any parser sees it."""
+    depth = deepest = 0
+    for char in _NOT_NESTING.sub(" ", text):
+        if char in "{([":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "})]":
+            depth -= 1
+    if deepest > MAX_QUERY_NESTING:
+        raise QueryError(
+            f"{where}: the query nests {deepest} levels of {{ ( [ deep, more than the {MAX_QUERY_NESTING} "
+            "allowed: flatten it"
+        )
 
 
 def _refuse_remote(algebra: CompValue, where: str) -> None:
