@@ -1,0 +1,208 @@
+"""Export the graph for the tools analysts already use, keeping the provenance everywhere.
+
+==========  ==========================================  =====================================
+format      for                                         provenance kept as
+==========  ==========================================  =====================================
+graphml     Gephi, yEd, Cytoscape, networkx             edge attributes: source, confidence,
+gexf        Gephi                                       attributed_to, claim (and via for the
+dot         Graphviz                                    actor view)
+csv         spreadsheets: ``NAME.nodes.csv`` and        columns of the edge list
+            ``NAME.edges.csv``
+mermaid     Markdown documents                          a ``%%`` comment line per edge
+jsonld      JSON-LD tools, with a compact context       the named graphs themselves
+nquads      any RDF store                               the named graphs (fourth element)
+trig        any RDF store, people                       the named graphs
+==========  ==========================================  =====================================
+
+The graph formats export a networkx view (:func:`graph.project.to_networkx`, the
+default, or :func:`graph.project.actor_view`); the RDF formats export the dataset.
+
+Examples
+--------
+>>> from graph.load import load
+>>> files = export(load().dataset, "mermaid", view="actors")
+>>> text = files[".mmd"].decode()
+>>> text.splitlines()[0]
+'flowchart LR'
+>>> "United Kingdom" in text and "-->|supports|" in text
+True
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+from rdflib import Dataset
+
+from graph.namespaces import ONTOLOGY_IRI, PREFIXES
+from graph.output import atomic_write
+from graph.project import actor_view, to_networkx
+
+__all__ = ["FORMATS", "VIEWS", "export", "flat_view", "to_dot", "to_mermaid", "write_export"]
+
+#: Every export format, and the file ending(s) it writes.
+FORMATS: dict[str, tuple[str, ...]] = {
+    "graphml": (".graphml",),
+    "gexf": (".gexf",),
+    "dot": (".dot",),
+    "csv": (".nodes.csv", ".edges.csv"),
+    "mermaid": (".mmd",),
+    "jsonld": (".jsonld",),
+    "nquads": (".nq",),
+    "trig": (".trig",),
+}
+VIEWS = ("entities", "actors")
+_RDF_FORMATS = {"jsonld": "json-ld", "nquads": "nquads", "trig": "trig"}
+
+
+def flat_view(dataset: Dataset, view: str = "entities") -> nx.MultiDiGraph:
+    """A networkx view whose attributes are all plain strings, as graph file formats need.
+
+    Lists (aliases, several types) are joined with ``"; "``.
+    """
+    if view not in VIEWS:
+        raise ValueError(f"unknown view {view!r}: choose {', '.join(VIEWS)}")
+    source = to_networkx(dataset) if view == "entities" else actor_view(dataset)
+    flat = nx.MultiDiGraph(name=f"policygraph {view}")
+    for node, data in source.nodes(data=True):
+        flat.add_node(node, **{_key(k): _text(v) for k, v in data.items()})
+    for u, v, key, data in source.edges(keys=True, data=True):
+        flat.add_edge(u, v, key=str(key), **{_key(k): _text(v) for k, v in data.items()})
+    flat.graph["sources"] = "; ".join(source.graph.get("sources", []))
+    return flat
+
+
+def _key(name: str) -> str:
+    """An attribute name every format accepts: ``skos:altLabel`` becomes ``skos_altLabel``."""
+    return re.sub(r"[^A-Za-z0-9_]", "_", name)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list | tuple | set):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+def _dot_quote(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def to_dot(graph: nx.MultiDiGraph) -> str:
+    """Graphviz DOT for a flat view: every attribute kept, every string quoted and escaped."""
+    lines = [f"digraph {_dot_quote(str(graph.graph.get('name', 'policygraph')))} {{", "  rankdir=LR;"]
+    for node, data in sorted(graph.nodes(data=True)):
+        node_attrs = ", ".join(f"{k}={_dot_quote(str(v))}" for k, v in sorted(data.items()))
+        lines.append(f"  {_dot_quote(str(node))} [{node_attrs}];")
+    for u, v, data in sorted(graph.edges(data=True), key=lambda e: (e[0], e[1], sorted(e[2].items()))):
+        edge_attrs = dict(data)
+        edge_attrs.setdefault("label", edge_attrs.get("relation", ""))
+        text = ", ".join(f"{k}={_dot_quote(str(val))}" for k, val in sorted(edge_attrs.items()))
+        lines.append(f"  {_dot_quote(str(u))} -> {_dot_quote(str(v))} [{text}];")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _mermaid_label(value: str) -> str:
+    return value.replace('"', "#quot;").replace("\n", " ")
+
+
+def to_mermaid(graph: nx.MultiDiGraph) -> str:
+    """A Mermaid flowchart: one node per entity, one labelled arrow per edge, provenance in comments."""
+    ids = {node: f"n{i}" for i, node in enumerate(sorted(graph.nodes))}
+    lines = ["flowchart LR"]
+    for node in sorted(graph.nodes):
+        lines.append(f'  {ids[node]}["{_mermaid_label(str(graph.nodes[node].get("label", node)))}"]')
+    for u, v, data in sorted(
+        graph.edges(data=True), key=lambda e: (ids[e[0]], ids[e[1]], e[2].get("relation", ""))
+    ):
+        relation = _mermaid_label(str(data.get("relation", ""))).replace("|", "/")
+        lines.append(f"  {ids[u]} -->|{relation}| {ids[v]}")
+        provenance = ", ".join(
+            f"{k}={data[k]}" for k in ("source", "confidence", "attributed_to", "claim", "via") if data.get(k)
+        )
+        lines.append(f"  %% {ids[u]} -> {ids[v]}: {provenance}")
+    return "\n".join(lines) + "\n"
+
+
+def _csv(graph: nx.MultiDiGraph) -> tuple[bytes, bytes]:
+    node_keys = sorted({k for _, d in graph.nodes(data=True) for k in d})
+    nodes = io.StringIO()
+    writer = csv.writer(nodes, lineterminator="\n")
+    writer.writerow(["id", *node_keys])
+    for node, data in sorted(graph.nodes(data=True)):
+        writer.writerow([node, *(data.get(k, "") for k in node_keys)])
+    edge_keys = sorted({k for _, _, d in graph.edges(data=True) for k in d})
+    edges = io.StringIO()
+    writer = csv.writer(edges, lineterminator="\n")
+    writer.writerow(["from", "to", *edge_keys])
+    for u, v, data in sorted(graph.edges(data=True), key=lambda e: (e[0], e[1], sorted(e[2].items()))):
+        writer.writerow([u, v, *(data.get(k, "") for k in edge_keys)])
+    return nodes.getvalue().encode(), edges.getvalue().encode()
+
+
+def _rdf(dataset: Dataset, fmt: str) -> bytes:
+    # the ontology is not data: export the sources' graphs only
+    out = Dataset()
+    for prefix, ns in PREFIXES.items():
+        out.bind(prefix, ns)
+    for graph in dataset.graphs():
+        if graph.identifier != ONTOLOGY_IRI and len(graph):
+            target = out.graph(graph.identifier)
+            for triple in graph:
+                target.add(triple)
+    if fmt == "jsonld":
+        context = {prefix or "@vocab": ns for prefix, ns in PREFIXES.items()}
+        text = out.serialize(format="json-ld", context=context, auto_compact=True)
+        json.loads(text)  # a JSON document, not a fragment
+        return text.encode()
+    return out.serialize(format=_RDF_FORMATS[fmt], encoding="utf-8")
+
+
+def export(dataset: Dataset, fmt: str, *, view: str = "entities") -> dict[str, bytes]:
+    """The export as file contents, keyed by file ending (see :data:`FORMATS`).
+
+    Raises
+    ------
+    ValueError
+        For an unknown format or view.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    if fmt in _RDF_FORMATS:
+        return {FORMATS[fmt][0]: _rdf(dataset, fmt)}
+    graph = flat_view(dataset, view)
+    if fmt == "graphml":
+        buffer = io.BytesIO()
+        nx.write_graphml(graph, buffer)
+        return {".graphml": buffer.getvalue()}
+    if fmt == "gexf":
+        buffer = io.BytesIO()
+        nx.write_gexf(graph, buffer)
+        return {".gexf": buffer.getvalue()}
+    if fmt == "dot":
+        return {".dot": to_dot(graph).encode()}
+    if fmt == "mermaid":
+        return {".mmd": to_mermaid(graph).encode()}
+    nodes, edges = _csv(graph)
+    return {".nodes.csv": nodes, ".edges.csv": edges}
+
+
+def write_export(dataset: Dataset, fmt: str, out: str | Path, *, view: str = "entities") -> list[Path]:
+    """Write an export next to ``out`` (its name without ending, plus the format's endings), atomically."""
+    out = Path(out)
+    stem = out.name
+    endings = sorted({e for known in FORMATS.values() for e in known}, key=len, reverse=True)
+    known = next((e for e in endings if stem.endswith(e)), out.suffix)
+    stem = stem[: -len(known)] if known else stem
+    written = []
+    for ending, data in export(dataset, fmt, view=view).items():
+        path = out.with_name(stem + ending)
+        atomic_write(path, data)
+        written.append(path)
+    return written
