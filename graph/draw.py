@@ -98,6 +98,24 @@ class Drawing:
     note: str = ""
     positions: dict[str, tuple[float, float]] = field(default_factory=dict)
 
+    def _repr_svg_(self) -> str:
+        """The figure as SVG, so that a drawing shows itself in Jupyter."""
+        return self._render("svg").decode("utf-8")
+
+    def _repr_png_(self) -> bytes:
+        """The figure as PNG."""
+        return self._render("png")
+
+    def _render(self, fmt: str) -> bytes:
+        import io
+
+        import matplotlib
+
+        buffer = io.BytesIO()
+        with matplotlib.rc_context({"svg.fonttype": "none"}):
+            self.ax.figure.savefig(buffer, format=fmt, dpi=100, bbox_inches="tight")
+        return buffer.getvalue()
+
 
 def _new_axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
     if ax is not None:

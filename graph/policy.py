@@ -182,6 +182,18 @@ class Decision:
         """The decision as plain data, for JSON."""
         return dataclasses.asdict(self)
 
+    def _repr_html_(self) -> str:
+        """The decision for Jupyter: the outcome in its colour, then the explanation."""
+        from html import escape
+
+        colours = {PERMITTED: "#1a9850", PROHIBITED: "#d73027", CONTESTED: "#f46d43"}
+        colour = colours.get(self.outcome, "#636363")
+        head, _, rest = self.text().partition("\n")
+        return (
+            f'<p><b style="color:{colour}">{escape(self.outcome.upper())}</b>: '
+            f"{escape(head.split(': ', 1)[-1])}</p><pre>{escape(rest)}</pre>"
+        )
+
     @property
     def deciding(self) -> tuple[RuleCheck, ...]:
         """The rules that apply (in force, every constraint held or open)."""

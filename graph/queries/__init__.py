@@ -98,6 +98,25 @@ class Rows:
     def __len__(self) -> int:
         return len(self.rows)
 
+    def _repr_html_(self) -> str:
+        """An HTML table, so that an answer shows itself in Jupyter."""
+        from html import escape
+
+        from graph.results import short
+
+        if self.kind == "ASK":
+            return f"<p>{'yes' if self.boolean else 'no'}</p>"
+        if self.kind != "SELECT":
+            turtle = str(self.graph.serialize(format="turtle")) if self.graph is not None else ""
+            return f"<pre>{escape(turtle)}</pre>"
+        head = "".join(f"<th>{escape(v)}</th>" for v in self.variables)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{escape(short(row.get(v)))}</td>" for v in self.variables) + "</tr>"
+            for row in self.rows
+        )
+        count = f"{len(self.rows)} row{'s' if len(self.rows) != 1 else ''}"
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table><p>{count}</p>"
+
 
 def parse_query(text: str, *, name: str, file: str = "") -> NamedQuery:
     """Read a query and its header from text.
