@@ -34,7 +34,7 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 from graph.errors import SourceError
 from graph.namespaces import ONTOLOGY_IRI, PG, PREFIXES
 from graph.resources import corpus_files, ontology_modules
-from graph.strict import DEFAULT_LIMITS, Limits, check_bytes, check_text
+from graph.strict import DEFAULT_LIMITS, Limits, check_bytes, check_size, check_text
 
 __all__ = ["Corpus", "Source", "find_sources", "load", "load_ontology", "parse_source", "read_source"]
 
@@ -161,13 +161,7 @@ def read_source(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> Source:
     """Read one source file; see :func:`parse_source`."""
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if size > limits.max_source_bytes:  # refuse before reading it into memory
-            raise SourceError(
-                str(path),
-                f"{size:,} bytes is larger than the {limits.max_source_bytes:,} allowed for one source: "
-                "split it, or raise Limits.max_source_bytes",
-            )
+        check_size(path.stat().st_size, name=str(path), limits=limits)  # before reading it into memory
         data = path.read_bytes()
     except OSError as exc:
         raise SourceError(str(path), f"cannot read: {exc.strerror}") from None

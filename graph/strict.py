@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from graph.errors import SourceError
 
-__all__ = ["DEFAULT_LIMITS", "Limits", "check_bytes", "check_text"]
+__all__ = ["DEFAULT_LIMITS", "Limits", "check_bytes", "check_size", "check_text"]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LOCATION = re.compile(r"line (\d+) (?:between columns (\d+) and \d+|column (\d+))")
@@ -52,6 +52,16 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
+def check_size(size: int, *, name: str, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Refuse a source larger than :attr:`Limits.max_source_bytes`; call it before reading when you can."""
+    if size > limits.max_source_bytes:
+        raise SourceError(
+            name,
+            f"{size:,} bytes is larger than the {limits.max_source_bytes:,} allowed for one source: "
+            "split it, or raise Limits.max_source_bytes",
+        )
+
+
 def check_bytes(data: bytes, *, name: str, limits: Limits = DEFAULT_LIMITS) -> str:
     r"""Decode a source's bytes, or say why not. A UTF-8 byte-order mark is dropped.
 
@@ -60,12 +70,7 @@ def check_bytes(data: bytes, *, name: str, limits: Limits = DEFAULT_LIMITS) -> s
     >>> check_bytes(b"\xef\xbb\xbf# hi", name="bom.ttl")
     '# hi'
     """
-    if len(data) > limits.max_source_bytes:
-        raise SourceError(
-            name,
-            f"{len(data):,} bytes is larger than the {limits.max_source_bytes:,} allowed for one source: "
-            "split it, or raise Limits.max_source_bytes",
-        )
+    check_size(len(data), name=name, limits=limits)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

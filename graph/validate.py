@@ -33,7 +33,7 @@ from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
 from graph.load import Corpus, Source, load_ontology
-from graph.namespaces import DCTERMS, GEO, PG, PGR, PREFIXES, SRC
+from graph.namespaces import DCTERMS, GEO, ONTOLOGY_IRI, PG, PGR, PREFIXES, SRC
 from graph.resources import shapes_file
 
 __all__ = ["ValidationReport", "Violation", "validate", "validate_ontology"]
@@ -217,7 +217,7 @@ def _at_term(locator: _Locator, source: Source, term: URIRef, message: str) -> V
 
 
 def _vocabulary(corpus: Corpus, locator: _Locator) -> list[Violation]:
-    ontology = load_ontology()
+    ontology = corpus.dataset.graph(ONTOLOGY_IRI)
     defined = {s for s in ontology.subjects() if isinstance(s, URIRef)}
     message = (
         "not a term of the policygraph ontology: check the spelling "
@@ -234,32 +234,26 @@ def _vocabulary(corpus: Corpus, locator: _Locator) -> list[Violation]:
 
 
 def _dangling(corpus: Corpus, locator: _Locator) -> list[Violation]:
+    """Resources used but never described, and sources cited but not loaded (typos, mostly)."""
     described = set(corpus.dataset.subjects(RDFS.label, None))
-    found = [
-        _at_term(
-            locator,
-            source,
-            o,
-            f"is used (by {_curie(locator.owner(s))} {_curie(p)}) but never described: check the spelling, "
-            "or describe it with at least a type and an rdfs:label",
-        )
-        for source in corpus.sources
-        for s, p, o in source.graph
-        if p != RDF.type and isinstance(o, URIRef) and str(o).startswith(str(PGR)) and o not in described
-    ]
     loaded = {s.iri for s in corpus.sources}
-    found += [
-        _at_term(
-            locator,
-            source,
-            o,
-            f"is cited (by {_curie(locator.owner(s))} {_curie(p)}) but no loaded source is that document: "
-            "add its file, or fix the name",
-        )
-        for source in corpus.sources
-        for s, p, o in source.graph
-        if isinstance(o, URIRef) and str(o).startswith(str(SRC)) and o not in loaded
-    ]
+    found = []
+    for source in corpus.sources:
+        for s, p, o in source.graph:
+            if not isinstance(o, URIRef):
+                continue
+            used = f"(by {_curie(locator.owner(s))} {_curie(p)})"
+            if p != RDF.type and str(o).startswith(str(PGR)) and o not in described:
+                message = (
+                    f"is used {used} but never described: check the spelling, "
+                    "or describe it with at least a type and an rdfs:label"
+                )
+                found.append(_at_term(locator, source, o, message))
+            elif str(o).startswith(str(SRC)) and o not in loaded:
+                message = (
+                    f"is cited {used} but no loaded source is that document: add its file, or fix the name"
+                )
+                found.append(_at_term(locator, source, o, message))
     return _unique(found)
 
 
@@ -323,7 +317,7 @@ def _integrity(corpus: Corpus, locator: _Locator) -> list[Violation]:
 
 def _clashing_types(corpus: Corpus, locator: _Locator) -> list[Violation]:
     """One IRI given kinds by two sources that do not fit together (a city here, a region there)."""
-    ontology = load_ontology()
+    ontology = corpus.dataset.graph(ONTOLOGY_IRI)
     found = []
     typed: dict[URIRef, dict[URIRef, Source]] = {}
     for source in corpus.sources:
