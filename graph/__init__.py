@@ -3,9 +3,11 @@
 Sources (Turtle files, one per document) are loaded with the ontology into an
 rdflib :class:`~rdflib.Dataset` with one named graph per source, validated with
 SHACL, queried with a library of named SPARQL queries, projected into networkx,
-analysed and drawn::
+analysed and drawn; served over HTTP (:class:`Endpoint`), explored in a browser
+(:func:`write_graph_page`) and summed up in a briefing (:func:`make_report`)::
 
     sources -> load -> Dataset -> validate -> query | project -> analyze -> draw
+                                           -> serve | graph page | report
 
 Examples
 --------
@@ -22,17 +24,21 @@ from graph.analyze import all_paths, centrality, find_node, neighbours, shortest
 from graph.build import BuildResult, Summary, build, competency_answers, policies, summarize
 from graph.draw import Drawing, draw_actor_network, draw_policy, save
 from graph.errors import OutputError, PolicygraphError, QueryError, SourceError, ValidationError
+from graph.graphpage import write_graph_page
 from graph.load import Corpus, Source, load, load_ontology, parse_source, read_source
 from graph.project import actor_view, to_dataset, to_networkx
 from graph.queries import NamedQuery, Rows, get_query, list_queries, parse_query, read_query, run_query
+from graph.report import make_report, write_report
 from graph.resources import corpus_files
 from graph.results import format_rows
+from graph.server import Endpoint
 from graph.validate import ValidationReport, Violation, validate, validate_ontology
 
 __all__ = [
     "BuildResult",
     "Corpus",
     "Drawing",
+    "Endpoint",
     "NamedQuery",
     "OutputError",
     "PolicygraphError",
@@ -58,6 +64,7 @@ __all__ = [
     "list_queries",
     "load",
     "load_ontology",
+    "make_report",
     "neighbours",
     "parse_query",
     "parse_source",
@@ -72,6 +79,8 @@ __all__ = [
     "to_networkx",
     "validate",
     "validate_ontology",
+    "write_graph_page",
+    "write_report",
 ]
 
 __version__ = "0.1.0"

@@ -240,7 +240,16 @@ def query(
 @click.option("--policy", help="With --kind policy: the policy (:name or IRI). Default: every policy.")
 @click.option("--relation", "relations", multiple=True, help="With --kind actors: only these relations.")
 @click.option(
-    "--out", "-o", type=click.Path(dir_okay=False), help="File to write (.png, .svg or .pdf).", default=None
+    "--html",
+    is_flag=True,
+    help="Write the interactive graph page instead: one offline HTML file to pan, zoom, filter and click.",
+)
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(dir_okay=False),
+    help="File to write (.png, .svg or .pdf; .html with --html).",
+    default=None,
 )
 def plot(
     sources: tuple[str, ...],
@@ -251,9 +260,25 @@ def plot(
     target_type: str | None,
     policy: str | None,
     relations: tuple[str, ...],
+    html: bool,
     out: str | None,
 ) -> None:
-    """Draw a diagram of the graph to a PNG, SVG or PDF file."""
+    """Draw a diagram of the graph to a PNG, SVG or PDF file, or write the interactive graph page.
+
+    \b
+    policygraph plot --kind matrix --date 2024-06-05 -o matrix.svg
+    policygraph plot --html -o graph.html     # open it in any browser, offline
+    """
+    if html:
+        from graph.graphpage import write_graph_page
+        from graph.load import load as load_sources
+
+        target = out or "graph.html"
+        if not target.lower().endswith((".html", ".htm")):
+            raise click.UsageError(f"--out {target}: with --html the file name must end in .html")
+        write_graph_page(load_sources(_sources(sources)).dataset, target)
+        click.echo(f"wrote {target}")
+        return
     import matplotlib
 
     matplotlib.use("Agg")
@@ -438,6 +463,123 @@ def export(sources: tuple[str, ...], fmt: str, out: str, view: str) -> None:
     from graph.load import load
 
     written = write_export(load(_sources(sources)).dataset, fmt, out, view=view)
+    click.echo("wrote " + ", ".join(str(p) for p in written))
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, type=click.Path())
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option(
+    "--port", "-p", type=click.IntRange(0, 65535), default=7878, show_default=True, help="0: any free port."
+)
+@click.option(
+    "--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Requests answered at once."
+)
+@click.option(
+    "--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True, help="Seconds per request."
+)
+@click.option(
+    "--max-rows", type=click.IntRange(min=1), default=100_000, show_default=True, help="Rows per answer."
+)
+@click.option(
+    "--queue",
+    type=click.IntRange(min=0),
+    default=16,
+    show_default=True,
+    help="Requests that may wait (then 503).",
+)
+@click.option(
+    "--cors", multiple=True, help="An origin browsers may call from (repeat it; * for any). Default: none."
+)
+@click.option("--allow-update", is_flag=True, help="Accept SPARQL Update (changes the graph in memory only).")
+@click.option("--quiet", "-q", is_flag=True, help="Log no requests.")
+def serve(
+    sources: tuple[str, ...],
+    host: str,
+    port: int,
+    workers: int,
+    timeout: float,
+    max_rows: int,
+    queue: int,
+    cors: tuple[str, ...],
+    allow_update: bool,
+    quiet: bool,
+) -> None:
+    """Serve the graph: a SPARQL 1.1 endpoint at /sparql and a query page at /.
+
+    \b
+    Point a client at the endpoint, for example:
+      policygraph serve &
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s a pg:State }' \\
+          http://127.0.0.1:7878/sparql
+    Read-only unless --allow-update; queries never reach the network.
+    """
+    from graph.load import load
+    from graph.server import Endpoint
+
+    corpus = load(_sources(sources))
+    endpoint = Endpoint(
+        corpus.dataset,
+        host=host,
+        port=port,
+        workers=workers,
+        timeout=timeout,
+        max_rows=max_rows,
+        queue=queue,
+        cors=cors,
+        allow_update=allow_update,
+        quiet=quiet,
+    )
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(
+            f"policygraph: warning: listening on {host}: other machines can reach the endpoint", err=True
+        )
+    click.echo(
+        f"serving {len(corpus.sources)} sources at {endpoint.url} (query page) and {endpoint.url}sparql "
+        f"(SPARQL endpoint{', read-write' if allow_update else ', read-only'}); Ctrl-C stops",
+        err=True,
+    )
+    try:
+        endpoint.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+    finally:
+        endpoint.close()
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, type=click.Path())
+@click.option("--date", "day", help="The day of the briefing, YYYY-MM-DD. Default: the latest decision.")
+@click.option("--since", help="Count changes from this day, YYYY-MM-DD. Default: 30 days before --date.")
+@click.option(
+    "--out",
+    "-o",
+    default="out",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="The folder to write to.",
+)
+def report(sources: tuple[str, ...], day: str | None, since: str | None, out: str) -> None:
+    """Write a briefing for a day: one HTML file to send, and Markdown with its diagrams.
+
+    \b
+    The rules in force per grantor, what changed recently, the policy matrix, the
+    timeline, the actor network, the competency answers and every source with its
+    confidence. For example:
+      policygraph report --date 2024-06-05 --out briefings
+    """
+    from graph.build import latest_decision
+    from graph.load import load
+    from graph.report import make_report, write_report
+
+    dataset = load(_sources(sources)).dataset
+    when = _day(day) if day else latest_decision(dataset)
+    if when is None:
+        raise QueryError("no policy in the graph has a date: give --date")
+    start = _day(since) if since else None
+    if start is not None and start > when:
+        raise QueryError(f"--since {start} is after --date {when}: give an earlier --since")
+    written = write_report(make_report(dataset, day=when, since=start), out)
     click.echo("wrote " + ", ".join(str(p) for p in written))
 
 

@@ -18,7 +18,7 @@ from importlib.resources import as_file, files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-__all__ = ["corpus_dir", "corpus_files", "ontology_modules", "query_files", "shapes_file"]
+__all__ = ["corpus_dir", "corpus_files", "ontology_modules", "query_files", "shapes_file", "web_asset"]
 
 _SHAPES = ("shapes.ttl", "ontology-shapes.ttl")
 
@@ -66,3 +66,11 @@ def query_files() -> list[Path]:
     if not found:
         raise FileNotFoundError("no .rq files in the query library: the installation is incomplete")
     return found
+
+
+def web_asset(name: str) -> str:
+    """A page template of ``graph.web`` (the query page, the graph page, the report), as text."""
+    path = _package_dir("graph.web") / name
+    if not path.is_file():
+        raise FileNotFoundError(f"missing {path}: the installation is incomplete")
+    return path.read_text(encoding="utf-8")

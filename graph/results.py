@@ -1,6 +1,6 @@
 r"""Write query answers as a table for people, or as SPARQL 1.1 result formats.
 
-``csv`` and ``json`` follow the SPARQL 1.1 Query Results CSV and JSON formats.
+``csv``, ``json`` and :func:`to_xml` follow the SPARQL 1.1 Query Results CSV, JSON and XML formats.
 rdflib has no TSV serializer, so :func:`to_tsv` writes the SPARQL 1.1 TSV format:
 a header of ``?variables``, then terms in Turtle syntax, tab-separated.
 ``table`` is for reading in a terminal: prefixed names instead of IRIs.
@@ -34,7 +34,7 @@ from rdflib.term import Node
 from graph.namespaces import PREFIXES
 from graph.queries import Rows
 
-__all__ = ["FORMATS", "format_rows", "short", "to_csv", "to_json", "to_table", "to_tsv"]
+__all__ = ["FORMATS", "format_rows", "short", "to_csv", "to_json", "to_table", "to_tsv", "to_xml"]
 
 FORMATS = ("table", "csv", "tsv", "json")
 
@@ -132,6 +132,59 @@ def to_json(rows: Rows) -> str:
         json.dumps({"head": {"vars": list(rows.variables)}, "results": {"bindings": bindings}}, indent=2)
         + "\n"
     )
+
+
+def to_xml(rows: Rows) -> str:
+    """SPARQL Query Results XML (SELECT and ASK).
+
+    Examples
+    --------
+    >>> from rdflib import Literal
+    >>> from graph.queries import Rows
+    >>> print(to_xml(Rows("SELECT", variables=("n",), rows=({"n": Literal("a<b", lang="en")},))), end="")
+    <?xml version="1.0" encoding="utf-8"?>
+    <sparql xmlns="http://www.w3.org/2005/sparql-results#">
+    <head><variable name="n"/></head>
+    <results>
+    <result><binding name="n"><literal xml:lang="en">a&lt;b</literal></binding></result>
+    </results>
+    </sparql>
+    """
+    from xml.sax.saxutils import escape, quoteattr
+
+    out = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<sparql xmlns="http://www.w3.org/2005/sparql-results#">',
+    ]
+    if rows.kind == "ASK":
+        out += ["<head/>", f"<boolean>{'true' if rows.boolean else 'false'}</boolean>", "</sparql>"]
+        return "\n".join(out) + "\n"
+    _require_select(rows)
+    out.append("<head>" + "".join(f"<variable name={quoteattr(v)}/>" for v in rows.variables) + "</head>")
+    out.append("<results>")
+    for row in rows.rows:
+        cells = []
+        for variable in rows.variables:
+            node = row.get(variable)
+            if node is None:
+                continue
+            if isinstance(node, URIRef):
+                term = f"<uri>{escape(str(node))}</uri>"
+            elif isinstance(node, BNode):
+                term = f"<bnode>{escape(str(node))}</bnode>"
+            else:
+                assert isinstance(node, Literal)
+                if node.language:
+                    attribute = f" xml:lang={quoteattr(node.language)}"
+                elif node.datatype:
+                    attribute = f" datatype={quoteattr(str(node.datatype))}"
+                else:
+                    attribute = ""
+                term = f"<literal{attribute}>{escape(str(node))}</literal>"
+            cells.append(f"<binding name={quoteattr(variable)}>{term}</binding>")
+        out.append("<result>" + "".join(cells) + "</result>")
+    out += ["</results>", "</sparql>"]
+    return "\n".join(out) + "\n"
 
 
 def to_table(rows: Rows, *, title: str | None = None, width: int | None = None) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -55,3 +56,44 @@ def seed_path() -> Path:
     found = [f for f in corpus_files() if f.name.startswith("politico-2024-05-30")]
     assert len(found) == 1, found
     return found[0]
+
+
+#: Debian's Chromium, which .ci/run installs; another build can be named here
+CHROMIUM = os.environ.get("POLICYGRAPH_CHROMIUM", "/usr/bin/chromium")
+#: flags for a closed machine: no sandbox as root, no background calls to Google's services
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium driven by Playwright."""
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(
+            f"the browser tests need Chromium at {CHROMIUM}: "
+            "run tests/system-deps.sh, or set POLICYGRAPH_CHROMIUM"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()
+
+
+def assert_not_blank(png: Path) -> None:
+    """A screenshot shows something: many colours, not one flat fill."""
+    import numpy as np
+    from matplotlib.image import imread
+
+    pixels = imread(png)[..., :3]
+    colours = np.unique((pixels * 255).astype(np.uint8).reshape(-1, 3), axis=0)
+    assert png.stat().st_size > 10_000 and len(colours) > 50 and float(pixels.std()) > 0.05, png

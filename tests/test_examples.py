@@ -19,6 +19,8 @@ QUERIES = sorted((EXAMPLES / "queries").glob("*.rq"))
 EXPECTED = {
     "add_a_report.py": "built 15 sources (14 bundled + yours), 13 statements",
     "benchmark_decisions.py": "decisions per second",
+    "benchmark_endpoint.py": "errors: 0",
+    "take_screenshots.py": "wrote 3 screenshots",
     "analyse_network.py": "relations survive the round trip: True",
     "ask_questions.py": "Across the border from Kharkiv Oblast: :BelgorodOblast",
     "draw_diagrams.py": "rules drawn",

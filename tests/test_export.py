@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
 
 import networkx as nx
 import pydot
@@ -46,6 +49,23 @@ def test_dot_parses_with_pydot_and_keeps_provenance(dataset, entities):
     edges = parsed.get_edges()
     assert len(edges) == actors.number_of_edges()
     assert all(e.get("source") and e.get("confidence") is not None for e in edges)
+
+
+@pytest.mark.parametrize("view", ["actors", "entities"])
+def test_dot_renders_with_graphviz(dataset, view, tmp_path):
+    dot = shutil.which("dot")
+    assert dot, "Graphviz's dot is needed: apt-get install graphviz"
+    source = tmp_path / "graph.dot"
+    source.write_bytes(export(dataset, "dot", view=view)[".dot"])
+    result = subprocess.run([dot, "-Tsvg", str(source)], capture_output=True, timeout=300)
+    assert result.returncode == 0 and not result.stderr, result.stderr
+    svg = ET.fromstring(result.stdout)
+    groups = [g.get("class") for g in svg.iter("{http://www.w3.org/2000/svg}g")]
+    expected = flat_view(dataset, view)
+    assert groups.count("node") == expected.number_of_nodes()
+    assert groups.count("edge") == expected.number_of_edges()
+    words = {t.text for t in svg.iter("{http://www.w3.org/2000/svg}text")}
+    assert "Ukraine" in words
 
 
 def test_dot_escapes_what_would_break_it():

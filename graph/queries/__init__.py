@@ -38,6 +38,7 @@ from typing import Any
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import Identifier, Node, Variable
 
@@ -79,6 +80,30 @@ class NamedQuery:
     answer: str = ""
     parameters: tuple[Parameter, ...] = field(default_factory=tuple)
     file: str = ""
+
+    def sparql(self, bindings: Mapping[str, str | Identifier] | None = None) -> str:
+        """The query as text any SPARQL endpoint runs, its parameters bound by a ``VALUES`` block.
+
+        The block opens the query's top-level group, so the values hold everywhere in it,
+        as ``initBindings`` do in :func:`run_query`. Parameters are bound to ``bindings``,
+        else to their defaults; one with neither stays free.
+
+        Examples
+        --------
+        >>> text = get_query("cq4-supporters").sparql({"beneficiary": ":Ukraine"})
+        >>> "VALUES (?beneficiary) { (<https://w3id.org/policygraph/id/Ukraine>) }" in text
+        True
+        """
+        bound = _bindings(self, bindings or {})
+        if not bound:
+            return self.text
+        names = sorted(bound)
+        block = (
+            f"\n  VALUES ({' '.join('?' + n for n in names)}) "
+            f"{{ ({' '.join(bound[n].n3() for n in names)}) }}\n"
+        )
+        at = _where_group(self.text) + 1
+        return self.text[:at] + block + self.text[at:]
 
 
 @dataclass(frozen=True)
@@ -163,6 +188,33 @@ _NOT_NESTING = re.compile(
     r'|<[^\s<>"{}|^`\\]*>'
     r"|#[^\n]*"
 )
+
+
+def _where_group(text: str) -> int:
+    """Where the query's top-level group pattern opens: the index of its ``{``."""
+    masked = _NOT_NESTING.sub(lambda m: " " * len(m.group()), text)
+    form = re.search(r"\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", masked, re.IGNORECASE)
+    if form is None:
+        raise QueryError("the query has no SELECT, CONSTRUCT, ASK or DESCRIBE")
+    position = form.end()
+    if form.group(1).upper() == "CONSTRUCT":
+        template = re.compile(r"\{|\bWHERE\b", re.IGNORECASE).search(masked, position)
+        if template and template.group() == "{":  # skip the template
+            depth = 0
+            for position in range(template.start(), len(masked)):
+                depth += {"{": 1, "}": -1}.get(masked[position], 0)
+                if depth == 0:
+                    break
+    depth = 0
+    for index in range(position, len(masked)):
+        char = masked[index]
+        if char == "{" and depth == 0:
+            return index
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+    raise QueryError("the query has no group pattern { ... }")
 
 
 def _check_nesting(text: str, where: str) -> None:
@@ -326,10 +378,17 @@ def run_query(
 
 
 def _run(
-    dataset: Dataset | Graph, named: NamedQuery, init: dict[str, Identifier], *, max_rows: int | None
+    dataset: Dataset | Graph,
+    named: NamedQuery,
+    init: dict[str, Identifier],
+    *,
+    max_rows: int | None,
+    prepared: Query | None = None,
 ) -> Rows:
     try:
-        result: Result = dataset.query(named.text, initBindings=init, initNs=dict(PREFIXES))
+        result: Result = dataset.query(
+            prepared if prepared is not None else named.text, initBindings=init, initNs=dict(PREFIXES)
+        )
     except Exception as exc:
         raise QueryError(f"{named.file or named.name}: {_one_line(exc)}") from None
     if result.type == "SELECT" and max_rows is not None:

@@ -1,0 +1,70 @@
+"""Take screenshots of the query page, the graph page and the briefing in headless Chromium.
+
+Serves the bundled corpus on a free loopback port, runs a competency question
+through the query page, opens the interactive graph page and the briefing for
+2024-06-05 with the network off, and writes three PNG files. Needs Chromium
+(Debian's ``chromium``, or set POLICYGRAPH_CHROMIUM) and Playwright.
+
+    python examples/take_screenshots.py --out examples/screenshots
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from graph.graphpage import write_graph_page
+from graph.load import load
+from graph.report import make_report, write_report
+from graph.server import Endpoint
+
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default="screenshots", help="the folder to write the PNG files to")
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    dataset = load().dataset
+    chromium = os.environ.get("POLICYGRAPH_CHROMIUM", "/usr/bin/chromium")
+
+    with tempfile.TemporaryDirectory() as scratch, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=FLAGS)
+        size = {"width": 1280, "height": 800}
+
+        with Endpoint(dataset, port=0, quiet=True) as endpoint:
+            endpoint.start()
+            page = browser.new_page(viewport=size)
+            page.goto(endpoint.url)
+            page.click("button[data-query='cq1-permissions']")
+            page.click("#run")
+            page.wait_for_selector("#result-table tbody tr")
+            page.screenshot(path=out / "query-page.png")
+            page.close()
+
+        offline = browser.new_context(offline=True, viewport=size)
+        page = offline.new_page()
+        graph_file = write_graph_page(dataset, Path(scratch) / "graph.html")
+        page.goto(graph_file.as_uri())
+        page.click("g.node[data-id='https://w3id.org/policygraph/id/UnitedKingdom'] circle")
+        page.screenshot(path=out / "graph-page.png")
+
+        html, _, _ = write_report(make_report(dataset, day=date(2024, 6, 5)), Path(scratch) / "briefing")
+        page.goto(html.as_uri())
+        page.screenshot(path=out / "briefing.png")
+        browser.close()
+
+    names = ["query-page.png", "graph-page.png", "briefing.png"]
+    print(f"wrote {len(names)} screenshots to {out}: {', '.join(names)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

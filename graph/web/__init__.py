@@ -1,0 +1,1 @@
+"""The page templates: the query page, the interactive graph page."""

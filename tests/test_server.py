@@ -1,0 +1,328 @@
+"""The SPARQL endpoint over real HTTP, with real clients (SPARQLWrapper, rdflib's SPARQLStore, urllib)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset, Graph
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from SPARQLWrapper import JSON, POST, SPARQLWrapper
+
+from graph.policy import Action, PolicyEngine
+from graph.queries import list_queries, run_query
+from graph.resolve import resolve
+from graph.resources import corpus_files
+from graph.server import Endpoint
+
+#: a cross product of every triple with itself, three times: runs for minutes
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+COMPETENCY = [q for q in list_queries() if q.name.startswith("cq")]
+
+
+@pytest.fixture(scope="module")
+def endpoint(dataset):
+    with Endpoint(dataset, port=0, quiet=True) as served:
+        served.start()
+        yield served
+
+
+def fetch(url, *, data=None, headers=None, method=None):
+    """(status, headers, body) of a request; HTTP errors are answers too."""
+    request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def sparql_url(endpoint, query, **params):
+    return endpoint.url + "sparql?" + urllib.parse.urlencode({"query": query, **params}, doseq=True)
+
+
+def _values(rows):
+    return sorted(tuple(sorted((k, str(v)) for k, v in row.items() if v is not None)) for row in rows)
+
+
+def test_competency_questions_found():
+    assert len(COMPETENCY) >= 7
+
+
+@pytest.mark.parametrize("query", COMPETENCY, ids=lambda q: q.name)
+def test_sparqlwrapper_gets_the_in_process_answers(endpoint, dataset, query):
+    expected = run_query(dataset, query)
+    client = SPARQLWrapper(endpoint.url + "sparql")
+    client.setQuery(query.sparql())
+    client.setReturnFormat(JSON)
+    client.setMethod(POST)
+    answer = client.query().convert()
+    assert answer["head"]["vars"] == list(expected.variables)
+    got = [{k: v["value"] for k, v in binding.items()} for binding in answer["results"]["bindings"]]
+    assert len(got) == len(expected) > 0
+    assert _values(got) == _values(expected.rows)
+
+
+def test_rdflib_sparqlstore_reads_the_endpoint(endpoint, dataset):
+    query = next(q for q in COMPETENCY if q.name == "cq4-supporters")
+    expected = {str(r["actor"]) for r in run_query(dataset, query)}
+    as_graph = Graph(SPARQLStore(endpoint.url + "sparql"))
+    assert {str(r["actor"]) for r in as_graph.query(query.sparql())} == expected  # type: ignore[index]
+    # a Dataset over SPARQLStore sends default-graph-uri=urn:x-rdflib:default: that is the union here
+    as_dataset = Dataset(SPARQLStore(endpoint.url + "sparql"))
+    assert {str(r["actor"]) for r in as_dataset.query(query.sparql())} == expected  # type: ignore[index]
+
+
+def test_default_graph_uri_over_http(endpoint, dataset, corpus):
+    source = corpus.sources[0]
+    status, _, body = fetch(
+        sparql_url(
+            endpoint, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", **{"default-graph-uri": str(source.iri)}
+        ),
+        headers={"Accept": "text/csv"},
+    )
+    assert status == 200
+    assert int(body.decode().split()[1]) == len(dataset.graph(source.iri))
+
+
+@pytest.mark.parametrize(
+    ("accept", "media"),
+    [
+        ("application/sparql-results+json", "application/sparql-results+json"),
+        ("application/sparql-results+xml", "application/sparql-results+xml"),
+        ("text/csv", "text/csv"),
+        ("text/tab-separated-values", "text/tab-separated-values"),
+    ],
+)
+def test_results_are_negotiated(endpoint, accept, media):
+    status, headers, body = fetch(
+        sparql_url(endpoint, "SELECT ?s WHERE { ?s a pg:State }"), headers={"Accept": accept}
+    )
+    assert status == 200 and headers["Content-Type"].startswith(media) and body
+
+
+@pytest.mark.parametrize(
+    "accept", ["text/turtle", "application/trig", "application/n-triples", "application/ld+json"]
+)
+def test_graphs_are_negotiated(endpoint, accept):
+    query = "CONSTRUCT { ?s a pg:State } WHERE { ?s a pg:State }"
+    status, headers, body = fetch(sparql_url(endpoint, query), headers={"Accept": accept})
+    assert status == 200 and headers["Content-Type"].startswith(accept)
+    fmt = {
+        "text/turtle": "turtle",
+        "application/trig": "trig",
+        "application/n-triples": "nt",
+        "application/ld+json": "json-ld",
+    }
+    parsed = Dataset()
+    parsed.parse(data=body, format=fmt[accept])
+    assert len(parsed) == 6 or sum(len(g) for g in parsed.graphs()) == 6
+
+
+def test_status_codes_say_what_is_wrong(endpoint):
+    status, _, body = fetch(sparql_url(endpoint, "SELEC ?s"))
+    assert status == 400 and b"SPARQL syntax error" in body and b"line:1" in body
+    status, _, body = fetch(sparql_url(endpoint, "ASK {}"), headers={"Accept": "image/png"})
+    assert status == 406 and b"text/csv" in body
+    status, _, _ = fetch(endpoint.url + "nowhere")
+    assert status == 404
+    status, _, _ = fetch(endpoint.url + "sparql", data=b"ASK {}", method="PUT")
+    assert status == 405
+    status, _, body = fetch(endpoint.url + "sparql", data=b"ASK {}", headers={"Content-Type": "text/plain"})
+    assert status == 415 and b"application/sparql-query" in body
+    status, _, body = fetch(
+        endpoint.url + "sparql", data=b"CLEAR ALL", headers={"Content-Type": "application/sparql-update"}
+    )
+    assert status == 403 and b"--allow-update" in body
+    status, _, body = fetch(endpoint.url + "sparql?query=" + urllib.parse.quote(SLOW) + "&query=ASK%7B%7D")
+    assert status == 400
+
+
+def test_an_oversized_body_is_413_unread(dataset):
+    with Endpoint(dataset, port=0, quiet=True, max_body=1000, workers=1) as small:
+        small.start()
+        body = ("ASK { " + "?s ?p ?o . " * 200 + "}").encode()
+        status, _, message = fetch(
+            small.url + "sparql", data=body, headers={"Content-Type": "application/sparql-query"}
+        )
+        assert status == 413 and b"over the limit of 1,000" in message
+
+
+def test_busy_and_over_time_are_503_and_the_worker_is_replaced(dataset):
+    with Endpoint(dataset, port=0, quiet=True, workers=1, queue=0, timeout=2) as tight:
+        tight.start()
+        slow: dict[str, object] = {}
+
+        def run_slow():
+            slow["answer"] = fetch(sparql_url(tight, SLOW))
+
+        thread = threading.Thread(target=run_slow)
+        thread.start()
+        time.sleep(0.5)
+        status, headers, body = fetch(sparql_url(tight, "ASK { ?s ?p ?o }"))
+        assert status == 503 and headers["Retry-After"] == "1" and b"busy" in body
+        thread.join()
+        status, _, body = slow["answer"]  # type: ignore[misc]
+        assert status == 503 and b"time budget of 2 s" in body
+        status, _, body = fetch(sparql_url(tight, "ASK { ?s ?p ?o }"))
+        assert status == 200 and json.loads(body)["boolean"] is True
+
+
+def test_updates_need_the_option_and_reach_every_worker(dataset, tmp_path):
+    before = {p.name: p.read_bytes() for p in corpus_files()}
+    with Endpoint(dataset, port=0, quiet=True, workers=2, allow_update=True) as writable:
+        writable.start()
+        update = "INSERT DATA { GRAPH <urn:notes> { <urn:note> rdfs:label 'an analyst note' } }"
+        status, _, _ = fetch(
+            writable.url + "sparql",
+            data=update.encode(),
+            headers={"Content-Type": "application/sparql-update"},
+        )
+        assert status == 200
+        ask = sparql_url(writable, "ASK { GRAPH <urn:notes> { <urn:note> rdfs:label 'an analyst note' } }")
+        answers = [json.loads(fetch(ask)[2])["boolean"] for _ in range(8)]
+        assert answers == [True] * 8  # both workers see it
+        for refused in (
+            "LOAD <http://127.0.0.1:9/x.ttl>",
+            "INSERT { ?s ?p ?o } USING <urn:x> WHERE { ?s ?p ?o }",
+        ):
+            status, _, body = fetch(
+                writable.url + "sparql",
+                data=urllib.parse.urlencode({"update": refused}).encode(),
+                headers={"Content-Type": "application/x-www-form-urlencoded"},
+            )
+            assert status == 400 and b"refused" in body
+    assert {p.name: p.read_bytes() for p in corpus_files()} == before
+
+
+def test_service_is_refused_and_nothing_connects(endpoint):
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    listener.settimeout(0.5)
+    port = listener.getsockname()[1]
+    try:
+        query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
+        status, _, body = fetch(sparql_url(endpoint, query))
+        assert status == 400 and b"SERVICE" in body
+        with pytest.raises(TimeoutError):
+            listener.accept()
+    finally:
+        listener.close()
+
+
+def test_cors_is_off_unless_asked(endpoint, dataset):
+    _, headers, _ = fetch(sparql_url(endpoint, "ASK {}"), headers={"Origin": "https://example.org"})
+    assert "Access-Control-Allow-Origin" not in headers
+    with Endpoint(dataset, port=0, quiet=True, workers=1, cors=["https://example.org"]) as open_to_one:
+        open_to_one.start()
+        _, headers, _ = fetch(sparql_url(open_to_one, "ASK {}"), headers={"Origin": "https://example.org"})
+        assert headers["Access-Control-Allow-Origin"] == "https://example.org"
+        _, headers, _ = fetch(sparql_url(open_to_one, "ASK {}"), headers={"Origin": "https://elsewhere.org"})
+        assert "Access-Control-Allow-Origin" not in headers
+        status, headers, _ = fetch(
+            open_to_one.url + "sparql", method="OPTIONS", headers={"Origin": "https://example.org"}
+        )
+        assert status == 204 and "POST" in headers["Access-Control-Allow-Methods"]
+
+
+def test_loopback_by_default(endpoint):
+    assert endpoint.server.server_address[0] == "127.0.0.1"
+
+
+def test_service_description_names_the_sources(endpoint, corpus):
+    status, headers, body = fetch(endpoint.url + "sparql", headers={"Accept": "text/turtle"})
+    assert status == 200 and headers["Content-Type"].startswith("text/turtle")
+    text = body.decode()
+    assert "sd:Service" in text and all(str(s.iri) in text for s in corpus.sources)
+
+
+def test_the_query_page_loads_nothing_from_outside(endpoint):
+    status, headers, body = fetch(endpoint.url)
+    page = body.decode()
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    assert "default-src 'none'" in headers["Content-Security-Policy"]
+    assert "cq1-permissions" in page
+    for needle in ('src="http', "src='http", 'href="http', "@import", "cdn"):
+        assert needle not in page.lower()
+
+
+def test_named_queries_are_listed_with_their_bound_text(endpoint):
+    status, _, body = fetch(endpoint.url + "queries")
+    listed = json.loads(body)
+    assert status == 200 and {q["name"] for q in listed} == {q.name for q in list_queries()}
+    cq1 = next(q for q in listed if q["name"] == "cq1-permissions")
+    assert "VALUES" in cq1["sparql"] and cq1["parameters"][0]["name"] == "grantee"
+
+
+def test_the_check_answers_as_the_engine_does(endpoint, dataset):
+    params = {
+        "weapon": "rocket",
+        "supplier": "US",
+        "target-type": "massing troops",
+        "place": "Belgorod Oblast",
+        "date": "2024-06-05",
+    }
+    status, _, body = fetch(endpoint.url + "check?" + urllib.parse.urlencode(params))
+    decision = json.loads(body)
+    from datetime import date
+
+    expected = PolicyEngine(dataset).decide(
+        Action(
+            actor=resolve(dataset, "Ukraine", kind="actor"),
+            weapon=resolve(dataset, "rocket", kind="weapon"),
+            supplier=resolve(dataset, "US", kind="actor"),
+            target_type=resolve(dataset, "massing troops", kind="target-type"),
+            place=resolve(dataset, "Belgorod Oblast", kind="place"),
+            day=date(2024, 6, 5),
+        )
+    )
+    assert status == 200 and decision["outcome"] == expected.outcome
+    status, _, body = fetch(endpoint.url + "check?weapon=trebuchet")
+    assert status == 400 and b"no weapon named 'trebuchet'" in body
+
+
+def test_serve_command_starts_answers_and_stops(tmp_path):
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "graph.cli", "serve", "--port", "0", "--quiet"],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    try:
+        assert process.stderr is not None
+        line = process.stderr.readline()
+        assert "serving 14 sources at http://127.0.0.1:" in line and "read-only" in line
+        url = line.split(" at ", 1)[1].split(" ", 1)[0]
+        status, _, body = fetch(url + "sparql?query=" + urllib.parse.quote("ASK { ?s a pg:State }"))
+        assert status == 200 and json.loads(body)["boolean"] is True
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, rest = process.communicate(timeout=30)
+    assert process.returncode == 0 and "stopped" in rest
+    assert not list(Path(tmp_path).iterdir())  # wrote nothing
+
+
+def test_a_taken_port_is_a_clear_error(endpoint):
+    port = endpoint.server.server_address[1]
+    result = subprocess.run(
+        [sys.executable, "-m", "graph.cli", "serve", "--port", str(port)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "--port" in result.stderr
