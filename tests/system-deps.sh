@@ -11,6 +11,6 @@ else
     SUDO=
 fi
 $SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
     chromium graphviz fonts-dejavu-core >/dev/null
 echo "installed chromium and graphviz"
