@@ -83,7 +83,9 @@ def summarize(dataset: Dataset) -> Summary:
 
     row = run_query(dataset, get_query("summary")).rows[0]
     counts = {k: int(v) if v is not None else 0 for k, v in row.items()}  # type: ignore[call-overload]
-    triples = sum(1 for _ in dataset.quads((None, None, None, None)))
+    from graph.stores import count_quads
+
+    triples = count_quads(dataset)
     return Summary(triples=triples, **counts)
 
 

@@ -36,6 +36,23 @@ def _echo_table(text: str) -> None:
 _source_option = click.option(
     "--source", "-s", "sources", multiple=True, type=click.Path(), help=SOURCES_HELP
 )
+#: --store: where the graph lives (see graph.stores)
+_store_option = click.option(
+    "--store",
+    default="memory",
+    show_default=True,
+    metavar="KIND",
+    help="memory, oxigraph (in memory), oxigraph:DIR (on disk, written by build --store) or "
+    "sparql:URL[,UPDATE_URL] (a SPARQL 1.1 endpoint).",
+)
+
+
+def _corpus(sources: Sequence[str], store: str) -> Any:
+    from graph.stores import StoreSpec, open_corpus
+
+    return open_corpus(_sources(sources), StoreSpec.parse(store))
+
+
 #: --format for the time-travel commands: text for people, the SPARQL result formats for programs
 _history_format = click.option(
     "--format",
@@ -88,16 +105,25 @@ def cli() -> None:
     help="Diagram formats (repeat for several).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary line.")
-def build(sources: tuple[str, ...], out: str, formats: tuple[str, ...], quiet: bool) -> None:
+@_store_option
+def build(sources: tuple[str, ...], out: str, formats: tuple[str, ...], quiet: bool, store: str) -> None:
     """Build, validate and summarise the graph; answer the competency questions; write outputs.
 
     \b
     Writes OUT/graph.trig (every named graph), OUT/actor-network.{png,svg} and
     OUT/policy-NAME.{png,svg}. A broken source aborts the build and writes nothing.
+    With --store oxigraph:DIR or sparql:URL, loads the sources into that store instead
+    (all or nothing, through Oxigraph's parser) for the other commands to read with
+    the same --store; nothing is written to OUT.
     """
     from graph.build import build as run_build
     from graph.results import to_table
+    from graph.stores import StoreSpec
 
+    spec = StoreSpec.parse(store)
+    if spec.kind != "memory":
+        _build_store(sources, spec, quiet=quiet)
+        return
     result = run_build(_sources(sources), out=out, formats=formats)
     s = result.summary
     click.echo(
@@ -110,6 +136,45 @@ def build(sources: tuple[str, ...], out: str, formats: tuple[str, ...], quiet: b
             _echo_table(to_table(rows, title=f"{query.name}: {query.question}"))
         click.echo()
     click.echo(f"wrote {len(result.files)} files to {out}/: " + ", ".join(p.name for p in result.files))
+
+
+def _build_store(sources: Sequence[str], spec: Any, *, quiet: bool) -> None:
+    """Load sources into a store with a progress bar, then summarise what it holds."""
+    import time
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from graph.build import competency_answers, summarize
+    from graph.load import find_sources
+    from graph.resources import corpus_files
+    from graph.results import to_table
+    from graph.stores import ingest
+
+    files = corpus_files() if not sources else find_sources(sources)
+    started = time.perf_counter()
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn("loading sources"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        disable=quiet or not console.is_terminal,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("load", total=len(files))
+        corpus = ingest(_sources(sources), spec, progress=lambda n: progress.advance(task, n))
+    took = time.perf_counter() - started
+    s = summarize(corpus.dataset)
+    click.echo(
+        f"loaded {s.sources} sources into {spec} in {took:.1f} s: {s.entities} entities, {s.claims} claims, "
+        f"{s.policies} policies, {s.statements} statements, {s.triples} triples"
+    )
+    if not quiet:
+        for query, rows in competency_answers(corpus.dataset):
+            click.echo()
+            _echo_table(to_table(rows, title=f"{query.name}: {query.question}"))
 
 
 @cli.command()
@@ -172,6 +237,7 @@ def validate(sources: tuple[str, ...], ontology: bool) -> None:
     show_default=True,
     help="Rows the answer may have before the query is stopped.",
 )
+@_store_option
 def query(
     query: str | None,
     sources: tuple[str, ...],
@@ -181,6 +247,7 @@ def query(
     list_: bool,
     timeout: float,
     max_rows: int,
+    store: str,
 ) -> None:
     """Run a named query (see --list), a .rq file, or --sparql TEXT.
 
@@ -191,7 +258,6 @@ def query(
       policygraph query my-question.rq -s my-reports/
       policygraph query --sparql 'SELECT ?s WHERE { ?s a pg:State }'
     """
-    from graph.load import load
     from graph.queries import get_query, list_queries, parse_query, read_query, run_query
     from graph.results import format_rows
 
@@ -218,7 +284,7 @@ def query(
             raise QueryError(f"--param {item!r}: write NAME=VALUE")
         bindings[key.strip()] = value
     rows = run_query(
-        load(_sources(sources)).dataset, named, bindings=bindings, timeout=timeout, max_rows=max_rows
+        _corpus(sources, store).dataset, named, bindings=bindings, timeout=timeout, max_rows=max_rows
     )
     click.echo(format_rows(rows, fmt, title=named.question or None), nl=False)
 
@@ -251,6 +317,7 @@ def query(
     help="File to write (.png, .svg or .pdf; .html with --html).",
     default=None,
 )
+@_store_option
 def plot(
     sources: tuple[str, ...],
     kind: str,
@@ -262,6 +329,7 @@ def plot(
     relations: tuple[str, ...],
     html: bool,
     out: str | None,
+    store: str,
 ) -> None:
     """Draw a diagram of the graph to a PNG, SVG or PDF file, or write the interactive graph page.
 
@@ -271,12 +339,11 @@ def plot(
     """
     if html:
         from graph.graphpage import write_graph_page
-        from graph.load import load as load_sources
 
         target = out or "graph.html"
         if not target.lower().endswith((".html", ".htm")):
             raise click.UsageError(f"--out {target}: with --html the file name must end in .html")
-        write_graph_page(load_sources(_sources(sources)).dataset, target)
+        write_graph_page(_corpus(sources, store).dataset, target)
         click.echo(f"wrote {target}")
         return
     import matplotlib
@@ -286,12 +353,11 @@ def plot(
 
     from graph.build import policies
     from graph.draw import draw_actor_network, draw_policy
-    from graph.load import load
     from graph.output import atomic_write
     from graph.project import actor_view
     from graph.queries import parse_term
 
-    dataset = load(_sources(sources)).dataset
+    dataset = _corpus(sources, store).dataset
     out = out or {"actors": "actor-network.png"}.get(kind, f"{kind}.png")
     suffix = Path(out).suffix.lstrip(".").lower()
     if suffix not in ("png", "svg", "pdf"):
@@ -344,14 +410,14 @@ def plot(
     help="Centrality measure over the actor network.",
 )
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True)
-def stats(sources: tuple[str, ...], measure: str, top: int) -> None:
+@_store_option
+def stats(sources: tuple[str, ...], measure: str, top: int, store: str) -> None:
     """Counts, the size of the networkx views, and the most central actors."""
     from graph.analyze import centrality
     from graph.build import summarize
-    from graph.load import load
     from graph.project import actor_view, to_networkx
 
-    dataset = load(_sources(sources)).dataset
+    dataset = _corpus(sources, store).dataset
     summary = summarize(dataset)
     for name, value in summary.as_dict().items():
         click.echo(f"{name:>12}: {value}")
@@ -371,15 +437,20 @@ def stats(sources: tuple[str, ...], measure: str, top: int) -> None:
 @click.option("--relation", help="Only this relation (supports, authorises, geo:sfWithin, ...).")
 @click.option("--direction", type=click.Choice(["out", "in", "both"]), default="both", show_default=True)
 @click.option("--entities", is_flag=True, help="Use the entity graph instead of the actor network.")
+@_store_option
 def neighbours(
-    node: str, sources: tuple[str, ...], relation: str | None, direction: str, entities: bool
+    node: str,
+    sources: tuple[str, ...],
+    relation: str | None,
+    direction: str,
+    entities: bool,
+    store: str,
 ) -> None:
     """The neighbours of NODE (a label, alias, :name or IRI) and how they are related."""
     from graph.analyze import find_node
-    from graph.load import load
     from graph.project import actor_view, to_networkx
 
-    dataset = load(_sources(sources)).dataset
+    dataset = _corpus(sources, store).dataset
     graph = to_networkx(dataset) if entities else actor_view(dataset)
     key = find_node(graph, node)
     lines = set()
@@ -409,13 +480,13 @@ def neighbours(
 @click.option(
     "--cutoff", type=click.IntRange(min=1), default=4, show_default=True, help="Longest path, in edges."
 )
-def path(source_node: str, target_node: str, sources: tuple[str, ...], cutoff: int) -> None:
+@_store_option
+def path(source_node: str, target_node: str, sources: tuple[str, ...], cutoff: int, store: str) -> None:
     """The paths between two actors in the actor network, shortest first."""
     from graph.analyze import all_paths
-    from graph.load import load
     from graph.project import actor_view
 
-    graph = actor_view(load(_sources(sources)).dataset)
+    graph = actor_view(_corpus(sources, store).dataset)
     found = all_paths(graph, source_node, target_node, cutoff=cutoff)
     if not found:
         raise QueryError(f"no path of at most {cutoff} edges from {source_node!r} to {target_node!r}")
@@ -454,15 +525,15 @@ def path(source_node: str, target_node: str, sources: tuple[str, ...], cutoff: i
     show_default=True,
     help="For the graph formats: every entity, or the actor network.",
 )
-def export(sources: tuple[str, ...], fmt: str, out: str, view: str) -> None:
+@_store_option
+def export(sources: tuple[str, ...], fmt: str, out: str, view: str, store: str) -> None:
     """Export the graph for Gephi, yEd, Graphviz, Markdown, spreadsheets or an RDF store.
 
     Every graph format keeps each edge's source, confidence and attribution.
     """
     from graph.export import write_export
-    from graph.load import load
 
-    written = write_export(load(_sources(sources)).dataset, fmt, out, view=view)
+    written = write_export(_corpus(sources, store).dataset, fmt, out, view=view)
     click.echo("wrote " + ", ".join(str(p) for p in written))
 
 
@@ -493,6 +564,7 @@ def export(sources: tuple[str, ...], fmt: str, out: str, view: str) -> None:
 )
 @click.option("--allow-update", is_flag=True, help="Accept SPARQL Update (changes the graph in memory only).")
 @click.option("--quiet", "-q", is_flag=True, help="Log no requests.")
+@_store_option
 def serve(
     sources: tuple[str, ...],
     host: str,
@@ -504,6 +576,7 @@ def serve(
     cors: tuple[str, ...],
     allow_update: bool,
     quiet: bool,
+    store: str,
 ) -> None:
     """Serve the graph: a SPARQL 1.1 endpoint at /sparql and a query page at /.
 
@@ -514,10 +587,9 @@ def serve(
           http://127.0.0.1:7878/sparql
     Read-only unless --allow-update; queries never reach the network.
     """
-    from graph.load import load
     from graph.server import Endpoint
 
-    corpus = load(_sources(sources))
+    corpus = _corpus(sources, store)
     endpoint = Endpoint(
         corpus.dataset,
         host=host,
@@ -559,7 +631,8 @@ def serve(
     type=click.Path(file_okay=False),
     help="The folder to write to.",
 )
-def report(sources: tuple[str, ...], day: str | None, since: str | None, out: str) -> None:
+@_store_option
+def report(sources: tuple[str, ...], day: str | None, since: str | None, out: str, store: str) -> None:
     """Write a briefing for a day: one HTML file to send, and Markdown with its diagrams.
 
     \b
@@ -569,10 +642,9 @@ def report(sources: tuple[str, ...], day: str | None, since: str | None, out: st
       policygraph report --date 2024-06-05 --out briefings
     """
     from graph.build import latest_decision
-    from graph.load import load
     from graph.report import make_report, write_report
 
-    dataset = load(_sources(sources)).dataset
+    dataset = _corpus(sources, store).dataset
     when = _day(day) if day else latest_decision(dataset)
     if when is None:
         raise QueryError("no policy in the graph has a date: give --date")
@@ -581,6 +653,35 @@ def report(sources: tuple[str, ...], day: str | None, since: str | None, out: st
         raise QueryError(f"--since {start} is after --date {when}: give an earlier --since")
     written = write_report(make_report(dataset, day=when, since=start), out)
     click.echo("wrote " + ", ".join(str(p) for p in written))
+
+
+@cli.command()
+@click.option("--triples", "-n", type=click.IntRange(min=1000), required=True, help="About how many triples.")
+@click.option("--seed", type=int, default=0, show_default=True, help="The same seed writes the same corpus.")
+@click.option(
+    "--out",
+    "-o",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="The folder to write (replaced whole).",
+)
+def generate(triples: int, seed: int, out: str) -> None:
+    """Write a synthetic corpus of about N triples, for benchmarks and load tests.
+
+    \b
+    A made-up world (states at war, regions and borders, officials, outlets, weapon
+    systems, suppliers) and news reports of policies with constraints, extensions,
+    revocations and statements, valid under the shapes. For example:
+      policygraph generate --triples 1000000 --seed 1 --out big
+      policygraph build big --store oxigraph:big.store
+    """
+    from graph.generate import generate as run_generate
+
+    written = run_generate(out, triples=triples, seed=seed)
+    click.echo(
+        f"wrote {written.reports + 1} sources ({written.reports} reports and the world), "
+        f"{written.triples} triples, {written.states} states, {written.places} places to {out}"
+    )
 
 
 #: Exit codes of ``policygraph check``, by outcome.
@@ -623,6 +724,7 @@ def _day(text: str | None) -> date:
 )
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @_source_option
+@_store_option
 def check(
     actor: str,
     weapon: str,
@@ -634,6 +736,7 @@ def check(
     conflict: str,
     fmt: str,
     sources: tuple[str, ...],
+    store: str,
 ) -> None:
     """Decide whether an actor may use a weapon against a target, here, on a day, and who says so.
 
@@ -644,11 +747,10 @@ def check(
       policygraph check --weapon rocket --supplier US --target-type "massing troops" \\
           --place "Belgorod Oblast" --date 2024-06-05
     """
-    from graph.load import load
     from graph.policy import Action, PolicyEngine
     from graph.resolve import resolve
 
-    dataset = load(_sources(sources)).dataset
+    dataset = _corpus(sources, store).dataset
     action = Action(
         actor=resolve(dataset, actor, kind="actor"),
         weapon=resolve(dataset, weapon, kind="weapon"),
@@ -683,20 +785,21 @@ def _print_grouped(rows: Any, fmt: str, title: str, line: Callable[[dict[str, An
 
 
 def _sources_text(value: Any) -> str:
-    return f"  [{value}]" if value else ""
+    # sorted: SPARQL leaves the order of GROUP_CONCAT to each store
+    return f"  [{' | '.join(sorted(str(value).split(' | ')))}]" if value else ""
 
 
 @cli.command()
 @click.option("--date", "day", help="The day, YYYY-MM-DD. Default: today.")
 @_history_format
 @_source_option
-def state(day: str | None, fmt: str, sources: tuple[str, ...]) -> None:
+@_store_option
+def state(day: str | None, fmt: str, sources: tuple[str, ...], store: str) -> None:
     """Every rule in force on a day, per grantor, with its sources."""
     from graph.history import state as run_state
-    from graph.load import load
 
     when = _day(day)
-    rows = run_state(load(_sources(sources)).dataset, when)
+    rows = run_state(_corpus(sources, store).dataset, when)
     _print_grouped(
         rows,
         fmt,
@@ -713,15 +816,15 @@ def state(day: str | None, fmt: str, sources: tuple[str, ...]) -> None:
 @click.option("--to", "end", help="The later day, YYYY-MM-DD. Default: today.")
 @_history_format
 @_source_option
-def diff(start: str, end: str | None, fmt: str, sources: tuple[str, ...]) -> None:
+@_store_option
+def diff(start: str, end: str | None, fmt: str, sources: tuple[str, ...], store: str) -> None:
     """What changed between two days: granted, extended, narrowed, revoked, unchanged restrictions."""
     from graph.history import diff as run_diff
-    from graph.load import load
 
     first, last = _day(start), _day(end)
     if last < first:
         raise QueryError(f"--to {last} is before --from {first}: swap them")
-    rows = run_diff(load(_sources(sources)).dataset, first, last)
+    rows = run_diff(_corpus(sources, store).dataset, first, last)
     _print_grouped(
         rows,
         fmt,
@@ -737,12 +840,12 @@ def diff(start: str, end: str | None, fmt: str, sources: tuple[str, ...]) -> Non
 @cli.command()
 @_history_format
 @_source_option
-def timeline(fmt: str, sources: tuple[str, ...]) -> None:
+@_store_option
+def timeline(fmt: str, sources: tuple[str, ...], store: str) -> None:
     """The decisions and statements in order, per grantor, with the kind of change and confidence."""
     from graph.history import timeline as run_timeline
-    from graph.load import load
 
-    rows = run_timeline(load(_sources(sources)).dataset)
+    rows = run_timeline(_corpus(sources, store).dataset)
     _print_grouped(
         rows,
         fmt,

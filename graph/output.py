@@ -26,7 +26,7 @@ from pathlib import Path
 
 from graph.errors import OutputError
 
-__all__ = ["atomic_write", "staged"]
+__all__ = ["atomic_write", "replaced", "staged"]
 
 
 def atomic_write(path: str | Path, data: str | bytes) -> None:
@@ -132,3 +132,49 @@ def _move_in(staging: Path, folder: Path) -> Iterator[Path]:
             raise OutputError(f"{folder}: cannot write: {exc.strerror}") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def replaced(folder: str | Path) -> Iterator[Path]:
+    """Build a new ``folder`` in a staging folder; put it in place of the old one if the block succeeds.
+
+    Unlike :func:`staged`, which replaces files one by one and keeps the others, the
+    folder is swapped as a whole (two renames), for outputs that only make sense
+    complete: a generated corpus, an on-disk store. On an error the old folder stays.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as parent:
+    ...     target = Path(parent) / "store"
+    ...     with replaced(target) as staging:
+    ...         _ = (staging / "data").write_text("new")
+    ...     sorted(p.name for p in target.iterdir())
+    ['data']
+    """
+    folder = Path(folder)
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{folder}: cannot write: {exc.strerror}") from None
+    with _locked(folder):
+        for stale in folder.parent.glob(f".{folder.name}.*.staging"):
+            shutil.rmtree(stale, ignore_errors=True)
+        try:
+            staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".staging", dir=folder.parent))
+        except OSError as exc:
+            raise OutputError(f"{folder}: cannot write: {exc.strerror}") from None
+        try:
+            yield staging
+            old = folder.parent / f".{folder.name}.{os.getpid()}.old.staging"
+            try:
+                if folder.exists():
+                    os.replace(folder, old)
+                os.replace(staging, folder)
+            except OSError as exc:
+                if old.exists() and not folder.exists():
+                    os.replace(old, folder)
+                raise OutputError(f"{folder}: cannot write: {exc.strerror}") from None
+            shutil.rmtree(old, ignore_errors=True)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)

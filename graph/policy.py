@@ -69,7 +69,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from rdflib import Dataset, Literal, URIRef
+from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.namespace import RDFS
 from rdflib.term import Node
 
@@ -242,6 +242,8 @@ class _Rule:
     constraints: dict[tuple[URIRef, URIRef], set[Node]] = field(default_factory=lambda: defaultdict(set))
     label: str = ""
     order: tuple[Any, ...] = ()
+    #: (left operand, operator) -> the right operands' labels, sorted; filled on first use
+    names: dict[tuple[URIRef, URIRef], tuple[str, ...]] = field(default_factory=dict)
 
 
 def _iri(node: Node | None) -> URIRef | None:
@@ -275,9 +277,23 @@ class PolicyEngine:
         self._read_rules()
         self._read_facts()
         for rule in self.rules.values():
-            found = self.dataset.value(rule.iri, RDFS.label)
-            rule.label = str(found) if found is not None else f"{rule.kind} of {self.label(rule.policy)}"
+            found = self._rule_labels.get(rule.iri)
+            rule.label = found if found is not None else f"{rule.kind} of {self.label(rule.policy)}"
             rule.order = self._rule_order(rule)
+        # each decision looks at one grantor's rules only, in order
+        self._by_grantor: dict[URIRef, list[_Rule]] = defaultdict(list)
+        for rule in sorted(self.rules.values(), key=lambda r: r.order):
+            self._by_grantor[rule.grantor].append(rule)
+        self._checkers = {
+            ODRL2.spatial: self._check_place,
+            PG.acrossBorderFrom: self._check_border,
+            PG.depth: self._check_depth,
+            PG.weaponClass: self._check_weapon_class,
+            PG.weaponSystem: self._check_weapon_system,
+            PG.targetType: self._check_concept,
+            ODRL2.purpose: self._check_concept,
+            ODRL2.dateTime: self._check_date,
+        }
 
     # --- reading the graph (every fact comes from a library query) -------------------
 
@@ -288,8 +304,11 @@ class PolicyEngine:
         self.rules: dict[Node, _Rule] = {}
         self.policy_dates: dict[URIRef, list[Period]] = defaultdict(list)
         self.policy_conflict: dict[URIRef, str] = {}
+        self._rule_labels: dict[Node, str] = {}
         for row in self._rows("rules"):
             rule, policy = row["rule"], _iri(row["policy"])
+            if row["ruleLabel"] is not None:
+                self._rule_labels[rule] = str(row["ruleLabel"])
             grantor, assignee = _iri(row["grantor"]), _iri(row["assignee"])
             action, target = _iri(row["action"]), _iri(row["target"])
             if rule is None or None in (policy, grantor, assignee, action, target):
@@ -398,6 +417,9 @@ class PolicyEngine:
         if node is None:
             return "(not given)"
         if node not in self._labels:
+            if isinstance(node, BNode):  # a remote store cannot be asked about a blank node
+                self._labels[node] = self._rule_labels.get(node) or short(node)
+                return self._labels[node]
             found = self.dataset.value(node, RDFS.label)
             self._labels[node] = str(found) if found is not None else short(node)
         return self._labels[node]
@@ -441,17 +463,10 @@ class PolicyEngine:
         self, rule: _Rule, left: URIRef, operator: URIRef, values: set[Node], action: Action
     ) -> ConstraintCheck:
         op = str(operator).rsplit("/", 1)[-1]
-        names = tuple(sorted(self.label(v) for v in values))
-        check = {
-            ODRL2.spatial: self._check_place,
-            PG.acrossBorderFrom: self._check_border,
-            PG.depth: self._check_depth,
-            PG.weaponClass: self._check_weapon_class,
-            PG.weaponSystem: self._check_weapon_system,
-            PG.targetType: self._check_concept,
-            ODRL2.purpose: self._check_concept,
-            ODRL2.dateTime: self._check_date,
-        }.get(left)
+        names = rule.names.get((left, operator))
+        if names is None:
+            names = rule.names[(left, operator)] = tuple(sorted(self.label(v) for v in values))
+        check = self._checkers.get(left)
         if check is None:
             status, reason = UNDECIDED, f"the engine does not know the constraint {short(left)}"
         else:
@@ -625,15 +640,13 @@ class PolicyEngine:
         return None, f"{self.label(action.weapon)} was supplied by {names}: say which supplier's weapon it is"
 
     def _candidates(self, action: Action, supplier: URIRef) -> list[_Rule]:
-        found = [
+        return [
             rule
-            for rule in self.rules.values()
-            if rule.grantor == supplier
-            and self._actor_matches(rule.assignee, action.actor)
+            for rule in self._by_grantor.get(supplier, [])
+            if self._actor_matches(rule.assignee, action.actor)
             and (rule.action == action.action or action.action in self.broader.get(rule.action, set()))
             and (rule.supplier in (None, supplier))
         ]
-        return sorted(found, key=lambda rule: rule.order)
 
     def _rule_order(self, rule: _Rule) -> tuple[Any, ...]:
         """Permissions first, then by date, policy and content: never by blank-node names."""
@@ -647,10 +660,15 @@ class PolicyEngine:
 
     def _rule_check(self, rule: _Rule, action: Action) -> RuleCheck:
         in_force, time_reason = self._in_force(rule, action.day)
-        checks = tuple(
-            self._check(rule, left, operator, values, action)
-            for (left, operator), values in sorted(
-                rule.constraints.items(), key=lambda item: (_ORDER.get(item[0][0], 9), str(item[0]))
+        # a rule not in force on the day is listed with the reason; its constraints do not matter
+        checks = (
+            ()
+            if in_force is False
+            else tuple(
+                self._check(rule, left, operator, values, action)
+                for (left, operator), values in sorted(
+                    rule.constraints.items(), key=lambda item: (_ORDER.get(item[0][0], 9), str(item[0]))
+                )
             )
         )
         statuses = {c.status for c in checks}

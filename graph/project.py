@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
-from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import Node
 
@@ -86,9 +86,14 @@ def label_of(dataset: Dataset, term: Node | None) -> str:
     return _local(term)
 
 
+def _view(dataset: Dataset, name: URIRef) -> Graph:
+    """One named graph of a dataset, read in place (a read-only store cannot add it)."""
+    return Graph(store=dataset.store, identifier=name, namespace_manager=dataset.namespace_manager)
+
+
 def _claim_of(dataset: Dataset, graph: URIRef, subject: Node) -> Node:
     """The named resource a (possibly blank) subject belongs to within one graph."""
-    context = dataset.graph(graph)
+    context = _view(dataset, graph)
     seen: set[Node] = set()
     while isinstance(subject, BNode) and subject not in seen:
         seen.add(subject)
@@ -104,7 +109,7 @@ def _qualifiers(
 ) -> dict[str, Any]:
     key = (graph, claim)
     if key not in cache:
-        context = dataset.graph(graph)
+        context = _view(dataset, graph)
         level = context.value(claim, PG.confidence) or context.value(graph, PG.confidence)
         agents = sorted(context.objects(claim, PROV.wasAttributedTo), key=str) or sorted(
             context.objects(graph, PROV.wasAttributedTo), key=str
@@ -154,7 +159,7 @@ def to_networkx(dataset: Dataset, *, include_ontology: bool = False) -> nx.Multi
         name = context.identifier
         if not isinstance(name, URIRef) or (name == ONTOLOGY_IRI and not include_ontology):
             continue
-        if len(context) == 0:
+        if next(iter(context), None) is None:  # not len(): some stores count every triple for it
             continue
         sources.append(str(name))
         for s, p, o in context:

@@ -284,12 +284,16 @@ def restrict(dataset: Dataset, default_graphs: Sequence[str], named_graphs: Sequ
     default = view.default_graph
     for iri in default_graphs:
         # rdflib's SPARQLStore names the default graph by its own IRI: here that is the union of all
-        named_graph = dataset if iri == str(DATASET_DEFAULT_GRAPH_ID) else dataset.graph(URIRef(iri))
+        named_graph = (
+            dataset
+            if iri == str(DATASET_DEFAULT_GRAPH_ID)
+            else Graph(store=dataset.store, identifier=URIRef(iri))
+        )
         for triple in named_graph.triples((None, None, None)):
             default.add(triple)
     for iri in named_graphs:
         target = view.graph(URIRef(iri))
-        for triple in dataset.graph(URIRef(iri)):
+        for triple in Graph(store=dataset.store, identifier=URIRef(iri)):
             target.add(triple)
     return view
 
@@ -339,6 +343,7 @@ def answer(
     if request.query is None:
         raise ProtocolError(400, "give a SPARQL query in the 'query' parameter")
     form, prepared, from_default, from_named = _prepare(request.query)
+    has_from = bool(from_default or from_named)
     kind = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT"}.get(form, "DESCRIBE")
     media = negotiate(accept, kind, fmt=request.format)
     default, named = request.default_graphs, request.named_graphs
@@ -346,7 +351,14 @@ def answer(
         default, named = from_default, from_named
     target = restrict(dataset, default, named) if default or named else dataset
     try:
-        rows = _run(target, NamedQuery("query", request.query), {}, max_rows=max_rows, prepared=prepared)
+        # as text where it can: a store with its own engine (Oxigraph) runs text, not rdflib's query objects
+        rows = _run(
+            target,
+            NamedQuery("query", request.query),
+            {},
+            max_rows=max_rows,
+            prepared=prepared if has_from else None,
+        )
     except QueryError as exc:
         raise ProtocolError(400, str(exc).removeprefix("query: ")) from None
     return 200, media, serialize(rows, media)

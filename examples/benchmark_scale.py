@@ -1,0 +1,245 @@
+"""Benchmark policygraph at scale against pyoxigraph used directly and plain rdflib.
+
+For each size: generate a corpus (``policygraph generate``), then, on the same data
+and in the same run, time each step with policygraph (Oxigraph on disk, through
+rdflib's API) and with the baselines, and print the figures and the ratios:
+
+- build: ``policygraph build --store oxigraph:DIR`` against pyoxigraph's ``bulk_load``
+  of the same quads (as N-Quads) and rdflib's N-Quads parser into its memory store;
+  wall time and peak memory, each in its own process;
+- every competency question (and the state on a day): through policygraph against the
+  same text on pyoxigraph directly (and on rdflib, up to ``--rdflib-max`` triples);
+- the policy engine: building it, and decisions per second;
+- the networkx projections: the actor view, and the whole graph against iterating
+  pyoxigraph's quads into a MultiDiGraph by hand;
+- drawing the actor network.
+
+    python examples/benchmark_scale.py                       # 10^5 and 10^6 triples
+    python examples/benchmark_scale.py --sizes 100000 1000000 5000000
+    python examples/benchmark_scale.py --sizes 20000 --rdflib-max 20000   # a quick look
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+#: seconds one query may take on plain rdflib; a query that runs out is shown at this figure (a floor)
+RDFLIB_BUDGET = 120.0
+
+
+def _child(code: str) -> tuple[float, float]:
+    """Run Python code in a child process: (wall seconds, peak resident MB)."""
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-c", code])
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    if status != 0:
+        raise SystemExit(f"a benchmark step failed: {code[:80]}...")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def _timed(function, *args, **kwargs):  # type: ignore[no-untyped-def]
+    started = time.perf_counter()
+    value = function(*args, **kwargs)
+    return time.perf_counter() - started, value
+
+
+def _row(name: str, ours: float, base: float | None, unit: str = "s", other: float | None = None) -> None:
+    ratio = f"{ours / base:5.2f}x" if base else "   - "
+    rest = f"   rdflib {other:8.2f} {unit} ({other / ours:5.1f}x ours)" if other is not None else ""
+    base_text = f"{base:8.2f} {unit}" if base is not None else "       -  "
+    print(f"  {name:34} ours {ours:8.2f} {unit}   pyoxigraph {base_text}   ratio {ratio}{rest}")
+
+
+def _build(folder: Path, store: Path, nquads: Path, *, rdflib: bool) -> dict[str, float]:
+    """Load the corpus with policygraph, pyoxigraph and rdflib, each in its own process."""
+    import pyoxigraph as ox
+
+    build = f"main(['build', {str(folder)!r}, '--store', 'oxigraph:{store}', '--quiet'])"
+    ours_time, ours_mb = _child(f"from graph.cli import main; {build}")
+    dumped = ox.Store.read_only(str(store))
+    with nquads.open("wb") as out:
+        dumped.dump(out, format=ox.RdfFormat.N_QUADS)
+    del dumped
+    base_time, base_mb = _child(
+        "import pyoxigraph as ox, tempfile\n"
+        "with tempfile.TemporaryDirectory() as d:\n"
+        f"    s = ox.Store(d); s.bulk_load(path={str(nquads)!r}, format=ox.RdfFormat.N_QUADS)\n"
+        "    s.flush(); s.optimize()"
+    )
+    rdflib_time = rdflib_mb = None
+    if rdflib:
+        rdflib_time, rdflib_mb = _child(
+            f"from rdflib import Dataset; Dataset().parse({str(nquads)!r}, format='nquads')"
+        )
+    print("build (load the corpus)")
+    _row("wall time", ours_time, base_time, other=rdflib_time)
+    _row("peak memory", ours_mb, base_mb, unit="MB", other=rdflib_mb)
+    return {"build": ours_time / base_time, "memory": ours_mb / base_mb}
+
+
+def _queries(dataset, direct, rdflib_dataset) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """Every competency question and the state on a day, bound to a policy of the generated world."""
+    from graph.errors import QueryError
+    from graph.queries import get_query, list_queries, run_query
+
+    row = run_query(
+        dataset,
+        "SELECT ?policy ?supplier ?recipient ?enemy ?day WHERE { ?policy odrl:assigner ?supplier ; "
+        "dcterms:date ?day ; odrl:permission ?rule . ?rule odrl:assignee ?recipient ; odrl:constraint "
+        "[ odrl:leftOperand odrl:spatial ; odrl:rightOperand ?enemy ] } LIMIT 1",
+    ).rows[0]
+    values = {
+        "grantee": row["recipient"],
+        "beneficiary": row["recipient"],
+        "supplier": row["supplier"],
+        "grantor": row["supplier"],
+        "country": row["enemy"],
+        "date": row["day"],
+    }
+    print("queries (every row read)")
+    worst = 0.0
+    for query in [q for q in list_queries() if q.name.startswith("cq")] + [get_query("state-on-date")]:
+        bound = {p.name: values[p.name] for p in query.parameters if p.name in values}
+        ours, rows = _timed(run_query, dataset, query, bindings=bound)
+        text = query.sparql(bound)
+        base, _ = _timed(lambda text: list(direct.query(text, use_default_graph_as_union=True)), text)
+        other = None
+        if rdflib_dataset is not None:
+            try:  # rdflib's engine can take many minutes here: a budget, and the figure is a floor
+                other = _timed(run_query, rdflib_dataset, query, bindings=bound, timeout=RDFLIB_BUDGET)[0]
+            except QueryError:
+                other = RDFLIB_BUDGET
+        _row(f"{query.name} ({len(rows)} rows)", ours, base, other=other)
+        worst = max(worst, ours / base if base else 0.0)
+    return {"worst query": worst}
+
+
+def _engine(dataset, seed: int) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """Build the policy engine, then decide actions drawn from its own rules."""
+    from graph.namespaces import ODRL2
+    from graph.policy import Action, PolicyEngine
+
+    engine_time, engine = _timed(PolicyEngine, dataset)
+    rng = random.Random(seed)
+    rules = [r for r in engine.rules.values() if engine.collection_systems.get(r.target)]
+    actions = []
+    for rule in rng.sample(rules, min(2000, len(rules))):
+        start = engine.policy_start(rule.policy)
+        places = sorted(rule.constraints.get((ODRL2.spatial, ODRL2.isPartOf), set()))
+        if start is None or not places:
+            continue
+        day = start.last + timedelta(days=rng.randint(0, 400))
+        weapon = rng.choice(sorted(engine.collection_systems[rule.target]))
+        actions.append(
+            Action(actor=rule.assignee, weapon=weapon, supplier=rule.supplier, place=places[0], day=day)
+        )
+    decide_time, outcomes = _timed(lambda: [engine.decide(a).outcome for a in actions])
+    rate = len(actions) / decide_time
+    counts = ", ".join(f"{o} {outcomes.count(o)}" for o in sorted(set(outcomes)))
+    print("policy engine")
+    print(f"  reading the rules ({len(engine.rules):,})          {engine_time:8.2f} s")
+    print(f"  decisions per second              {rate:8.0f}   ({len(actions)} decisions: {counts})")
+    return {"decisions/s": rate}
+
+
+def _networkx(dataset, direct, picture: Path) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """The actor view, the whole graph against quads by hand, and the actor network drawn."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import networkx as nx
+    import pyoxigraph as ox
+
+    from graph.draw import draw_actor_network, save
+    from graph.project import actor_view, to_networkx
+
+    actors_time, actors = _timed(actor_view, dataset)
+
+    def by_hand() -> nx.MultiDiGraph:
+        graph = nx.MultiDiGraph()
+        for quad in direct.quads_for_pattern(None, None, None, None):
+            if not isinstance(quad.object, ox.Literal):
+                graph.add_edge(
+                    str(quad.subject), str(quad.object), key=quad.predicate.value, source=str(quad.graph_name)
+                )
+        return graph
+
+    hand_time, _ = _timed(by_hand)
+    full_time, full = _timed(to_networkx, dataset)
+    print("networkx")
+    shape = f"{actors.number_of_nodes():,} nodes, {actors.number_of_edges():,} edges"
+    print(f"  actor view ({shape})   {actors_time:8.2f} s")
+    _row(f"whole graph ({full.number_of_edges():,} edges)", full_time, hand_time)
+
+    def draw() -> None:
+        save(draw_actor_network(actors), str(picture))
+        plt.close("all")
+
+    draw_time, _ = _timed(draw)
+    nodes = actors.number_of_nodes()
+    print(f"diagram of the actor network        {draw_time:8.2f} s ({nodes:,} nodes, laid out and saved)")
+    return {"actors": actors_time, "projection": full_time / hand_time, "diagram": draw_time}
+
+
+def run(size: int, work: Path, seed: int, rdflib_max: int) -> dict[str, float]:
+    """Every step at one size."""
+    import pyoxigraph as ox
+
+    from graph.generate import generate
+    from graph.stores import StoreSpec, open_corpus
+
+    folder, store, nquads = work / f"corpus-{size}", work / f"store-{size}", work / f"corpus-{size}.nq"
+    took, written = _timed(generate, folder, triples=size, seed=seed)
+    print(f"\n== {written.triples:,} triples: {written.reports:,} reports, {written.states} states "
+          f"(generated in {took:.1f} s)")  # fmt: skip
+    figures = _build(folder, store, nquads, rdflib=size <= rdflib_max)
+    dataset = open_corpus(None, StoreSpec("oxigraph", path=str(store))).dataset
+    direct = ox.Store.read_only(str(store))
+    rdflib_dataset = None
+    if size <= rdflib_max:
+        from rdflib import Dataset
+
+        rdflib_dataset = Dataset(default_union=True)
+        rdflib_dataset.parse(str(nquads), format="nquads")
+    figures.update(_queries(dataset, direct, rdflib_dataset))
+    figures.update(_engine(dataset, seed))
+    figures.update(_networkx(dataset, direct, work / f"actors-{size}.png"))
+    return figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--rdflib-max", type=int, default=100_000, help="largest size to run plain rdflib on")
+    parser.add_argument("--work", help="where to write the corpora and stores (default: a temporary folder)")
+    args = parser.parse_args()
+    print(f"policygraph at scale: sizes {', '.join(f'{s:,}' for s in args.sizes)}, seed {args.seed}, "
+          f"Python {sys.version.split()[0]}, {os.cpu_count()} cores")  # fmt: skip
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as scratch:
+        work = Path(args.work) if args.work else Path(scratch)
+        work.mkdir(parents=True, exist_ok=True)
+        results = {size: run(size, work, args.seed, args.rdflib_max) for size in args.sizes}
+    if len(results) > 1:
+        small, large = min(results), max(results)
+        print(f"\ngrowth from {small:,} to {large:,} triples ({large / small:.0f}x the data):")
+        for key in ("actors", "diagram"):
+            print(f"  {key:12} {results[large][key] / max(results[small][key], 1e-9):6.1f}x the time")
+    print(f"\nbenchmark done in {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
