@@ -93,17 +93,8 @@ def _locked(folder: Path) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def staged(folder: str | Path) -> Iterator[Path]:
-    """Stage outputs for ``folder``; move them in only if the block succeeds.
-
-    Yields a temporary folder beside ``folder``. When the block ends without an
-    error, each file in it replaces its namesake in ``folder`` (each by a rename);
-    files of ``folder`` that the block did not write are left alone. On an error,
-    the staging folder is removed and ``folder`` is untouched. One writer at a time:
-    a second one fails with :class:`OutputError`. Staging folders that a killed run
-    left behind are removed by the next run.
-    """
-    folder = Path(folder)
+def _staging_beside(folder: Path) -> Iterator[Path]:
+    """Hold the folder's lock, clear what killed runs left, and make a new staging folder beside it."""
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -115,6 +106,22 @@ def staged(folder: str | Path) -> Iterator[Path]:
             staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".staging", dir=folder.parent))
         except OSError as exc:
             raise OutputError(f"{folder}: cannot write: {exc.strerror}") from None
+        yield staging
+
+
+@contextlib.contextmanager
+def staged(folder: str | Path) -> Iterator[Path]:
+    """Stage outputs for ``folder``; move them in only if the block succeeds.
+
+    Yields a temporary folder beside ``folder``. When the block ends without an
+    error, each file in it replaces its namesake in ``folder`` (each by a rename);
+    files of ``folder`` that the block did not write are left alone. On an error,
+    the staging folder is removed and ``folder`` is untouched. One writer at a time:
+    a second one fails with :class:`OutputError`. Staging folders that a killed run
+    left behind are removed by the next run.
+    """
+    folder = Path(folder)
+    with _staging_beside(folder) as staging:
         yield from _move_in(staging, folder)
 
 
@@ -153,17 +160,7 @@ def replaced(folder: str | Path) -> Iterator[Path]:
     ['data']
     """
     folder = Path(folder)
-    try:
-        folder.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"{folder}: cannot write: {exc.strerror}") from None
-    with _locked(folder):
-        for stale in folder.parent.glob(f".{folder.name}.*.staging"):
-            shutil.rmtree(stale, ignore_errors=True)
-        try:
-            staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".staging", dir=folder.parent))
-        except OSError as exc:
-            raise OutputError(f"{folder}: cannot write: {exc.strerror}") from None
+    with _staging_beside(folder) as staging:
         try:
             yield staging
             old = folder.parent / f".{folder.name}.{os.getpid()}.old.staging"

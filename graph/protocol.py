@@ -29,8 +29,9 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 from urllib.parse import parse_qs
 
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -56,6 +57,7 @@ __all__ = [
     "service_description",
 ]
 
+T = TypeVar("T")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
 
@@ -298,15 +300,21 @@ def restrict(dataset: Dataset, default_graphs: Sequence[str], named_graphs: Sequ
     return view
 
 
-def _prepare(text: str) -> tuple[str, Query, tuple[str, ...], tuple[str, ...]]:
-    """Parse a query; FROM and FROM NAMED of loaded graphs become the request's dataset."""
+def parse_guarded(text: str, parse: Callable[..., T], *, what: str = "query") -> T:
+    """Parse SPARQL (a query or an update) after the nesting cap; any failure is a 400 saying why."""
     try:
-        _check_nesting(text, "the query")
-        prepared = prepareQuery(text, initNs=dict(PREFIXES))
+        _check_nesting(text, f"the {what}")
+        return parse(text, initNs=dict(PREFIXES))
     except QueryError as exc:
         raise ProtocolError(400, str(exc)) from None
     except Exception as exc:
-        raise ProtocolError(400, f"SPARQL syntax error: {_one_line(exc)}") from None
+        kind = "SPARQL Update" if what == "update" else "SPARQL"
+        raise ProtocolError(400, f"{kind} syntax error: {_one_line(exc)}") from None
+
+
+def _prepare(text: str) -> tuple[str, Query, tuple[str, ...], tuple[str, ...]]:
+    """Parse a query; FROM and FROM NAMED of loaded graphs become the request's dataset."""
+    prepared = parse_guarded(text, prepareQuery)
     algebra = prepared.algebra
     default: list[str] = []
     named: list[str] = []

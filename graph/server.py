@@ -324,7 +324,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
 
     def log_message(self, format: str, *args: Any) -> None:
-        pass  # the endpoint logs each request once, in _dispatch
+        """Log nothing here: the endpoint logs each request once, in ``_dispatch``."""
 
 
 # the pages load nothing from outside: scripts and styles are inline, requests go to this server only

@@ -25,10 +25,8 @@ from rdflib import Dataset
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.processor import prepareUpdate
 
-from graph.errors import QueryError
-from graph.namespaces import PREFIXES
-from graph.protocol import ProtocolError
-from graph.queries import _check_nesting, _one_line
+from graph.protocol import ProtocolError, parse_guarded
+from graph.queries import _one_line
 
 __all__ = ["apply_update"]
 
@@ -61,13 +59,7 @@ def apply_update(dataset: Dataset, text: str) -> None:
     ProtocolError
         400 for an update that does not parse or is refused.
     """
-    try:
-        _check_nesting(text, "the update")
-        prepared = prepareUpdate(text, initNs=dict(PREFIXES))
-    except QueryError as exc:
-        raise ProtocolError(400, str(exc)) from None
-    except Exception as exc:
-        raise ProtocolError(400, f"SPARQL Update syntax error: {_one_line(exc)}") from None
+    prepared = parse_guarded(text, prepareUpdate, what="update")
     _refuse_outside(prepared.algebra)
     try:
         dataset.update(prepared)

@@ -97,3 +97,13 @@ def assert_not_blank(png: Path) -> None:
     pixels = imread(png)[..., :3]
     colours = np.unique((pixels * 255).astype(np.uint8).reshape(-1, 3), axis=0)
     assert png.stat().st_size > 10_000 and len(colours) > 50 and float(pixels.std()) > 0.05, png
+
+
+@pytest.fixture(scope="module")
+def endpoint(dataset):
+    """The SPARQL endpoint over the bundled corpus, on a free loopback port."""
+    from graph.server import Endpoint
+
+    with Endpoint(dataset, port=0, quiet=True) as served:
+        served.start()
+        yield served

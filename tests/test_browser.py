@@ -11,14 +11,6 @@ from graph.graphpage import graph_data, write_graph_page
 from graph.policy import Action, PolicyEngine
 from graph.queries import get_query, run_query
 from graph.resolve import resolve
-from graph.server import Endpoint
-
-
-@pytest.fixture(scope="module")
-def endpoint(dataset):
-    with Endpoint(dataset, port=0, quiet=True) as served:
-        served.start()
-        yield served
 
 
 @pytest.fixture()

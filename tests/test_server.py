@@ -31,13 +31,6 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 COMPETENCY = [q for q in list_queries() if q.name.startswith("cq")]
 
 
-@pytest.fixture(scope="module")
-def endpoint(dataset):
-    with Endpoint(dataset, port=0, quiet=True) as served:
-        served.start()
-        yield served
-
-
 def fetch(url, *, data=None, headers=None, method=None):
     """(status, headers, body) of a request; HTTP errors are answers too."""
     request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
