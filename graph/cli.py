@@ -53,6 +53,21 @@ def _corpus(sources: Sequence[str], store: str) -> Any:
     return open_corpus(_sources(sources), StoreSpec.parse(store))
 
 
+#: the budgets of one query, for query and serve
+_timeout_option = click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="Seconds a query may run before it is stopped.",
+)
+_max_rows_option = click.option(
+    "--max-rows",
+    type=click.IntRange(min=1),
+    default=100_000,
+    show_default=True,
+    help="Rows an answer may have before the query is stopped.",
+)
 #: --format for the time-travel commands: text for people, the SPARQL result formats for programs
 _history_format = click.option(
     "--format",
@@ -223,20 +238,8 @@ def validate(sources: tuple[str, ...], ontology: bool) -> None:
     show_default=True,
 )
 @click.option("--list", "list_", is_flag=True, help="List the named queries and their parameters.")
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0.1),
-    default=30.0,
-    show_default=True,
-    help="Seconds the query may run before it is stopped.",
-)
-@click.option(
-    "--max-rows",
-    type=click.IntRange(min=1),
-    default=100_000,
-    show_default=True,
-    help="Rows the answer may have before the query is stopped.",
-)
+@_timeout_option
+@_max_rows_option
 @_store_option
 def query(
     query: str | None,
@@ -546,12 +549,8 @@ def export(sources: tuple[str, ...], fmt: str, out: str, view: str, store: str) 
 @click.option(
     "--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Requests answered at once."
 )
-@click.option(
-    "--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True, help="Seconds per request."
-)
-@click.option(
-    "--max-rows", type=click.IntRange(min=1), default=100_000, show_default=True, help="Rows per answer."
-)
+@_timeout_option
+@_max_rows_option
 @click.option(
     "--queue",
     type=click.IntRange(min=0),

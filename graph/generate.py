@@ -37,22 +37,13 @@ from pathlib import Path
 from rdflib.namespace import RDFS, SKOS
 
 from graph.errors import OutputError
-from graph.namespaces import PG
+from graph.namespaces import PG, PREFIXES
 from graph.output import replaced
 
 __all__ = ["Generated", "generate"]
 
-_PREFIXES = """@prefix :        <https://w3id.org/policygraph/id/> .
-@prefix pg:      <https://w3id.org/policygraph/ontology#> .
-@prefix src:     <https://w3id.org/policygraph/source/> .
-@prefix rdfs:    <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix xsd:     <http://www.w3.org/2001/XMLSchema#> .
-@prefix prov:    <http://www.w3.org/ns/prov#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix odrl:    <http://www.w3.org/ns/odrl/2/> .
-@prefix org:     <http://www.w3.org/ns/org#> .
-@prefix geo:     <http://www.opengis.net/ont/geosparql#> .
-"""
+_USED = ("", "pg", "src", "rdfs", "xsd", "prov", "dcterms", "odrl", "org", "geo")
+_PREFIXES = "".join(f"@prefix {p}: <{PREFIXES[p]}> .\n" for p in _USED)
 _SYLLABLES = [
     "al",
     "bor",

@@ -107,3 +107,28 @@ def endpoint(dataset):
     with Endpoint(dataset, port=0, quiet=True) as served:
         served.start()
         yield served
+
+
+def offline_context(browser, *, allowed: tuple[str, ...] = ("file:",), **options):
+    """A browser context with the network off; returns it and the list of outside URLs it tried."""
+    context = browser.new_context(offline=True, **options)
+    outside: list[str] = []
+    context.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith(allowed)
+            else (outside.append(route.request.url), route.abort())
+        ),
+    )
+    return context, outside
+
+
+def decide_by_names(dataset, *, day, actor="Ukraine", **names):
+    """The engine's decision for an action given as names people type (weapon, supplier, place, ...)."""
+    from graph.policy import Action, PolicyEngine
+    from graph.resolve import resolve
+
+    kinds = {"weapon": "weapon", "supplier": "actor", "target_type": "target-type", "place": "place"}
+    terms = {key: resolve(dataset, value, kind=kinds[key]) for key, value in names.items()}
+    return PolicyEngine(dataset).decide(Action(actor=resolve(dataset, actor, kind="actor"), day=day, **terms))

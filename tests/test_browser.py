@@ -5,12 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import assert_not_blank
+from conftest import assert_not_blank, decide_by_names, offline_context
 
 from graph.graphpage import graph_data, write_graph_page
-from graph.policy import Action, PolicyEngine
 from graph.queries import get_query, run_query
-from graph.resolve import resolve
 
 
 @pytest.fixture()
@@ -57,15 +55,13 @@ def test_the_policy_check_form_decides_as_the_engine(page, endpoint, dataset):
     page.fill("input[name=place]", "Moscow")
     page.click("#decide")
     page.wait_for_selector("#outcome")
-    expected = PolicyEngine(dataset).decide(
-        Action(
-            actor=resolve(dataset, "Ukraine", kind="actor"),
-            weapon=resolve(dataset, "rocket", kind="weapon"),
-            supplier=resolve(dataset, "United States", kind="actor"),
-            target_type=resolve(dataset, "massing troops", kind="target-type"),
-            place=resolve(dataset, "Moscow", kind="place"),
-            day=date(2024, 6, 5),
-        )
+    expected = decide_by_names(
+        dataset,
+        weapon="rocket",
+        supplier="United States",
+        target_type="massing troops",
+        place="Moscow",
+        day=date(2024, 6, 5),
     )
     assert page.inner_text("#outcome") == expected.outcome
     assert "rules considered" in page.inner_text("#decision")
@@ -82,16 +78,7 @@ def _shown(page) -> tuple[int, int]:
 
 
 def test_the_graph_page_renders_offline_and_filters(browser, graph_file, dataset, tmp_path):
-    context = browser.new_context(offline=True, viewport={"width": 1400, "height": 900})
-    outside: list[str] = []
-    context.route(
-        "**/*",
-        lambda route: (
-            route.continue_()
-            if route.request.url.startswith("file:")
-            else (outside.append(route.request.url), route.abort())
-        ),
-    )
+    context, outside = offline_context(browser, viewport={"width": 1400, "height": 900})
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))

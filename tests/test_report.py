@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 from datetime import date
 
 import pytest
-from conftest import assert_not_blank
+from conftest import assert_not_blank, offline_context
 
 from graph.build import competency_answers
 from graph.history import diff, state
@@ -134,15 +134,8 @@ def test_report_command_and_its_errors(tmp_path):
 
 def test_the_briefing_renders_in_chromium(browser, briefing, tmp_path):
     html, _, _ = write_report(briefing, tmp_path)
-    context = browser.new_context(offline=True, viewport={"width": 1200, "height": 900})
-    outside: list[str] = []
-    context.route(
-        "**/*",
-        lambda route: (
-            route.continue_()
-            if route.request.url.startswith(("file:", "data:"))
-            else (outside.append(route.request.url), route.abort())
-        ),
+    context, outside = offline_context(
+        browser, allowed=("file:", "data:"), viewport={"width": 1200, "height": 900}
     )
     page = context.new_page()
     page.goto(html.as_uri())

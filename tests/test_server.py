@@ -13,16 +13,16 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import decide_by_names
 from rdflib import Dataset, Graph
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
-from graph.policy import Action, PolicyEngine
 from graph.queries import list_queries, run_query
-from graph.resolve import resolve
 from graph.resources import corpus_files
 from graph.server import Endpoint
 
@@ -269,17 +269,13 @@ def test_the_check_answers_as_the_engine_does(endpoint, dataset):
     }
     status, _, body = fetch(endpoint.url + "check?" + urllib.parse.urlencode(params))
     decision = json.loads(body)
-    from datetime import date
-
-    expected = PolicyEngine(dataset).decide(
-        Action(
-            actor=resolve(dataset, "Ukraine", kind="actor"),
-            weapon=resolve(dataset, "rocket", kind="weapon"),
-            supplier=resolve(dataset, "US", kind="actor"),
-            target_type=resolve(dataset, "massing troops", kind="target-type"),
-            place=resolve(dataset, "Belgorod Oblast", kind="place"),
-            day=date(2024, 6, 5),
-        )
+    expected = decide_by_names(
+        dataset,
+        weapon="rocket",
+        supplier="US",
+        target_type="massing troops",
+        place="Belgorod Oblast",
+        day=date(2024, 6, 5),
     )
     assert status == 200 and decision["outcome"] == expected.outcome
     status, _, body = fetch(endpoint.url + "check?weapon=trebuchet")
