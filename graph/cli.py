@@ -195,20 +195,22 @@ def _build_store(sources: Sequence[str], spec: Any, *, quiet: bool) -> None:
 @cli.command()
 @click.argument("sources", nargs=-1, type=click.Path())
 @click.option("--ontology", is_flag=True, help="Check the ontology's own hygiene instead of the sources.")
-def validate(sources: tuple[str, ...], ontology: bool) -> None:
+@_store_option
+def validate(sources: tuple[str, ...], ontology: bool, store: str) -> None:
     """Check sources against the shapes and the ontology's vocabulary.
 
     Each finding is one line: file:line: entity property: what to write.
-    Exits 4 when anything is wrong.
+    On a store (oxigraph:DIR, sparql:URL) the sources it holds are checked, each named
+    by its IRI. Exits 4 when anything is wrong.
     """
-    from graph.load import load
+    from graph.stores import in_memory
     from graph.validate import validate as run_validate
     from graph.validate import validate_ontology
 
     if ontology:
         report = validate_ontology()
     else:
-        corpus = load(_sources(sources))
+        corpus = in_memory(_corpus(sources, store))
         report = run_validate(corpus)
     click.echo(report.text)
     if not report.conforms:
@@ -320,6 +322,13 @@ def query(
     help="File to write (.png, .svg or .pdf; .html with --html).",
     default=None,
 )
+@click.option(
+    "--max-actors",
+    type=click.IntRange(min=2),
+    default=60,
+    show_default=True,
+    help="For --kind actors: draw at most this many actors, the most connected.",
+)
 @_store_option
 def plot(
     sources: tuple[str, ...],
@@ -332,6 +341,7 @@ def plot(
     relations: tuple[str, ...],
     html: bool,
     out: str | None,
+    max_actors: int,
     store: str,
 ) -> None:
     """Draw a diagram of the graph to a PNG, SVG or PDF file, or write the interactive graph page.
@@ -366,7 +376,9 @@ def plot(
     if suffix not in ("png", "svg", "pdf"):
         raise click.UsageError(f"--out {out}: the file name must end in .png, .svg or .pdf")
     if kind == "actors":
-        drawing = draw_actor_network(actor_view(dataset), relations=list(relations) or None)
+        drawing = draw_actor_network(
+            actor_view(dataset), relations=list(relations) or None, max_actors=max_actors
+        )
     elif kind == "timeline":
         from graph.charts import draw_timeline
 

@@ -20,6 +20,7 @@ True
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -59,6 +60,12 @@ def period(value: Literal | str) -> Period:
         When the value is none of those.
     """
     text = str(value)[:10] if isinstance(value, Literal) and value.datatype == XSD.dateTime else str(value)
+    return _period(text)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _period(text: str) -> Period:
+    """:func:`period` of the text, remembered: the same dates recur in every decision."""
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         day = date.fromisoformat(text)
         return Period(day, day)

@@ -33,7 +33,7 @@ import networkx as nx
 from rdflib import Dataset, URIRef
 
 from graph.project import label_of
-from graph.queries import get_query, run_query
+from graph.queries import get_query, parse_query, run_query
 from graph.results import short
 
 if TYPE_CHECKING:
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "KIND_COLOURS",
+    "MAX_ACTORS",
     "PERMITTED",
     "PROHIBITED",
     "RELATION_STYLES",
@@ -97,6 +98,8 @@ class Drawing:
     title: str = ""
     note: str = ""
     positions: dict[str, tuple[float, float]] = field(default_factory=dict)
+    #: actors of the network left out of the diagram (see ``max_actors``)
+    hidden: int = 0
 
     def _repr_svg_(self) -> str:
         """The figure as SVG, so that a drawing shows itself in Jupyter."""
@@ -168,6 +171,22 @@ def _ring_layout(graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
     return positions
 
 
+#: the most actors :func:`draw_actor_network` draws by default
+MAX_ACTORS = 60
+
+
+def _most_connected(graph: nx.MultiDiGraph, most: int) -> tuple[nx.MultiDiGraph, int, int]:
+    """The ``most`` actors with the most claimed relations, and how many actors and edges are left out."""
+    if graph.number_of_nodes() <= most:
+        return graph, 0, 0
+    ranked = sorted(
+        graph.degree(), key=lambda item: (-item[1], str(graph.nodes[item[0]].get("label", item[0])))
+    )
+    kept = graph.subgraph(node for node, _ in ranked[:most]).copy()
+    kept.graph.update(graph.graph)
+    return kept, graph.number_of_nodes() - most, graph.number_of_edges() - kept.number_of_edges()
+
+
 def draw_actor_network(
     graph: nx.MultiDiGraph,
     *,
@@ -175,8 +194,13 @@ def draw_actor_network(
     title: str = "Actors and how they relate",
     note: str | None = None,
     relations: list[str] | None = None,
+    max_actors: int = MAX_ACTORS,
 ) -> Drawing:
     """Draw the actor graph from :func:`graph.project.actor_view`.
+
+    A network of more than ``max_actors`` actors is drawn as its most connected actors and
+    the relations between them (the note says how many were left out): a ring of a few
+    dozen names stays readable where thousands would not, and it is laid out at once.
 
     Parameters
     ----------
@@ -190,6 +214,8 @@ def draw_actor_network(
         A line under the diagram; by default the sources the edges come from.
     relations : list of str, optional
         Draw only these relations (and the actors they join).
+    max_actors : int
+        The most actors to draw: those with the most relations (claims), then by name.
 
     Returns
     -------
@@ -201,8 +227,9 @@ def draw_actor_network(
     if relations is not None:
         keep = [(u, v, k) for u, v, k, d in graph.edges(keys=True, data=True) if d["relation"] in relations]
         graph = graph.edge_subgraph(keep).copy()
+    graph, hidden, hidden_edges = _most_connected(graph, max_actors)
     ax = _new_axes(ax, (13, 11))
-    drawing = Drawing(ax=ax, title=title)
+    drawing = Drawing(ax=ax, title=title, hidden=hidden)
     positions = _ring_layout(graph)
     drawing.positions = positions
 
@@ -272,12 +299,20 @@ def draw_actor_network(
     sources = graph.graph.get("sources") or sorted(
         {d.get("source", "") for _, _, d in graph.edges(data=True)}
     )
+    left_out = (
+        f"The {graph.number_of_nodes():,} most connected of {graph.number_of_nodes() + hidden:,} actors; "
+        f"{hidden:,} others and {hidden_edges:,} claimed relations are not drawn. "
+        if hidden
+        else ""
+    )
     drawing.note = (
         note
         if note is not None
         else "\n".join(
             textwrap.wrap(
-                f"Sources: {_short_sources(list(sources))}. A thicker line: several claims or sources.", 160
+                f"{left_out}Sources: {_short_sources(list(sources))}. "
+                "A thicker line: several claims or sources.",
+                160,
             )
         )
     )
@@ -306,6 +341,27 @@ def _policy_rows(dataset: Dataset, policy: URIRef) -> list[dict[str, Any]]:
 
 
 _Boxes = dict[int, list[tuple[str, str, str]]]  # column -> (key, text, colour)
+
+_CITED = """# param: policy -- the policy whose rules cite examples
+SELECT DISTINCT ?rule ?example ?exampleLabel WHERE {
+  ?policy odrl:permission|odrl:prohibition ?rule .
+  ?rule pg:citedExample ?example .
+  OPTIONAL { ?example rdfs:label ?exampleLabel }
+}
+"""
+
+
+def _cited_examples(dataset: Dataset, policy: URIRef) -> dict[Any, list[str]]:
+    """The weapons each rule of a policy cites as examples, by label.
+
+    One query: a remote store cannot be asked about a blank rule by name.
+    """
+    found: dict[Any, set[str]] = defaultdict(set)
+    query = parse_query(_CITED, name="cited examples")
+    for row in run_query(dataset, query, bindings={"policy": policy}):
+        label = row["exampleLabel"]
+        found[row["rule"]].add(str(label) if label is not None else label_of(dataset, row["example"]))
+    return {rule: sorted(labels) for rule, labels in found.items()}
 
 
 def _policy_boxes(dataset: Dataset, policy: URIRef) -> tuple[_Boxes, list[tuple[str, str, str]], list[str]]:
@@ -337,14 +393,12 @@ def _policy_boxes(dataset: Dataset, policy: URIRef) -> tuple[_Boxes, list[tuple[
             columns[column].append((key, text, colour))
 
     edges: list[tuple[str, str, str]] = []
+    examples = _cited_examples(dataset, policy)
     add(0, str(grantor), label_of(dataset, grantor), "#deebf7")
     for rule_key, rule in ordered_rules:
         assignee, weapons = str(rule["assignee"]), str(rule["weapons"])
         add(1, assignee, label_of(dataset, rule["assignee"]), "#deebf7")
-        cited = sorted(
-            label_of(dataset, e)
-            for e in dataset.objects(rule_key, URIRef("https://w3id.org/policygraph/ontology#citedExample"))
-        )
+        cited = examples.get(rule_key, [])
         weapon_text = label_of(dataset, rule["weapons"]) + (f" (e.g. {', '.join(cited)})" if cited else "")
         weapon_key = f"{weapons} {'/'.join(cited)}"
         add(2, weapon_key, weapon_text, "#fff7bc")

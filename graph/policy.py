@@ -63,11 +63,12 @@ Examples
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.namespace import RDFS
@@ -103,6 +104,27 @@ OUTCOMES = (PERMITTED, PROHIBITED, NOT_PERMITTED, CONTESTED, UNKNOWN)
 CONFLICT_STRATEGIES = ("perm", "prohibit", "invalid")
 
 HELD, FAILED, OPEN, UNDECIDED = "held", "failed", "open", "unknown"
+
+#: the fields of an :class:`Action` each kind of constraint reads (its check depends on no other)
+_READS: dict[URIRef, tuple[str, ...]] = {
+    ODRL2.spatial: ("place",),
+    PG.acrossBorderFrom: ("place",),
+    PG.depth: ("place", "actor"),
+    PG.weaponClass: ("weapon",),
+    PG.weaponSystem: ("weapon",),
+    PG.targetType: ("target_type",),
+    ODRL2.purpose: ("purpose",),
+    ODRL2.dateTime: ("day",),
+}
+_KINDS = {left: number for number, left in enumerate(_READS)}
+#: the status of a rule whose policy starts after the day asked about (its reason is told
+#: when the rule is explained)
+_NOT_YET: tuple[bool | None, str, tuple[Any, ...], bool | None] = (False, "", (), False)
+#: ODRL's operators by their local names, as the checks name them
+_OPERATORS = {
+    ODRL2[name]: name
+    for name in ("eq", "neq", "gt", "gteq", "lt", "lteq", "isA", "isPartOf", "isAnyOf", "isAllOf", "isNoneOf")
+}
 
 
 @dataclass(frozen=True)
@@ -172,15 +194,34 @@ class Decision:
     action: dict[str, str]
     reasons: tuple[str, ...]
     conditions: tuple[str, ...]
-    rules: tuple[RuleCheck, ...]
-    strategy: str
+    #: the rules considered, or what lists them when first read (:attr:`rules`)
+    considered: tuple[RuleCheck, ...] | Callable[[], tuple[RuleCheck, ...]] = field(repr=False, compare=False)
+    strategy: str = ""
     supplier: str = ""
     #: prohibitions that would apply under a condition the action leaves open
     caveats: tuple[str, ...] = ()
 
+    @functools.cached_property
+    def rules(self) -> tuple[RuleCheck, ...]:
+        """Every rule considered, in order.
+
+        The outcome needs only the rules that apply; the others are explained here, when
+        first read.
+        """
+        return self.considered() if callable(self.considered) else self.considered
+
     def as_dict(self) -> dict[str, Any]:
         """The decision as plain data, for JSON."""
-        return dataclasses.asdict(self)
+        return {
+            "outcome": self.outcome,
+            "action": dict(self.action),
+            "reasons": list(self.reasons),
+            "conditions": list(self.conditions),
+            "rules": [dataclasses.asdict(rule) for rule in self.rules],
+            "strategy": self.strategy,
+            "supplier": self.supplier,
+            "caveats": list(self.caveats),
+        }
 
     def _repr_html_(self) -> str:
         """The decision for Jupyter: the outcome in its colour, then the explanation."""
@@ -244,6 +285,18 @@ class _Rule:
     order: tuple[Any, ...] = ()
     #: (left operand, operator) -> the right operands' labels, sorted; filled on first use
     names: dict[tuple[URIRef, URIRef], tuple[str, ...]] = field(default_factory=dict)
+    #: the constraints in the order they are explained, values frozen, each with a number
+    #: shared by every rule with the same constraint; set by the engine
+    items: tuple[tuple[URIRef, URIRef, frozenset[Node], int, int], ...] = ()
+    #: what every explanation of the rule repeats (name, policy, its label, the grantor's label,
+    #: sources, statements); found on first use
+    static: tuple[Any, ...] | None = None
+    #: when the rule starts, and who revokes it from when; found on first use
+    time: tuple[Period | None, tuple[tuple[URIRef, Period | None], ...]] | None = None
+    #: a number shared by the rules with the same policy and revocations
+    time_id: int = 0
+    #: the first day the rule may be in force (None: its policy is undated)
+    begins: date | None = None
 
 
 def _iri(node: Node | None) -> URIRef | None:
@@ -274,16 +327,53 @@ class PolicyEngine:
         self.dataset = dataset
         self.conflict = conflict
         self._labels: dict[Node, str] = {}
+        self._read_labels()
         self._read_rules()
         self._read_facts()
         for rule in self.rules.values():
             found = self._rule_labels.get(rule.iri)
             rule.label = found if found is not None else f"{rule.kind} of {self.label(rule.policy)}"
             rule.order = self._rule_order(rule)
+        numbers: dict[tuple[URIRef, URIRef, frozenset[Node]], int] = {}
+        for rule in self.rules.values():
+            rule.items = tuple(
+                (
+                    left,
+                    operator,
+                    frozenset(values),
+                    numbers.setdefault((left, operator, frozenset(values)), len(numbers)),
+                    _KINDS.get(left, -1),
+                )
+                for (left, operator), values in sorted(
+                    rule.constraints.items(), key=lambda item: (_ORDER.get(item[0][0], 9), str(item[0]))
+                )
+            )
+        #: a constraint's check depends on its operands and on one part of the action only, so
+        #: rules sharing a constraint share its check: (constraint number, part number) -> check
+        self._checked: dict[int, ConstraintCheck] = {}
+        self._parts: dict[tuple[Any, ...], int] = {}
+        # rules of one policy with no revocation of their own share whether they are in force
+        times: dict[tuple[Node, frozenset[URIRef]], int] = {}
+        for rule in self.rules.values():
+            revokers = frozenset(self.revoked_by.get(rule.iri, set()))
+            rule.time_id = times.setdefault((rule.policy, revokers), len(times))
+            start = self.policy_start(rule.policy)
+            rule.begins = start.first if start is not None else None
+        self._in_force_on: dict[tuple[int, date], tuple[bool | None, str]] = {}
+        self._date_bounds: dict[tuple[str, frozenset[Node]], Any] = {}
+        self._how: dict[tuple[URIRef, URIRef], tuple[str, Any]] = {}
+        # by the policy's IRI as text, as a RuleCheck names it
+        self._conflict_of = {str(policy): how for policy, how in self.policy_conflict.items()}
+        self._denial_rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for policy, rows in self.statements.items():
+            self._denial_rows[str(policy)] += [row for row in rows if row["kind"] == PG.Denial]
+        self._candidate_lists: dict[tuple[URIRef, URIRef, URIRef], list[_Rule]] = {}
         # each decision looks at one grantor's rules only, in order
         self._by_grantor: dict[URIRef, list[_Rule]] = defaultdict(list)
+        self._by_pair: dict[tuple[URIRef, URIRef], list[_Rule]] = defaultdict(list)
         for rule in sorted(self.rules.values(), key=lambda r: r.order):
             self._by_grantor[rule.grantor].append(rule)
+            self._by_pair[(rule.grantor, rule.assignee)].append(rule)
         self._checkers = {
             ODRL2.spatial: self._check_place,
             PG.acrossBorderFrom: self._check_border,
@@ -412,6 +502,20 @@ class PolicyEngine:
             confidence=str(first["confidence"] or "unstated"),
         )
 
+    def _read_labels(self) -> None:
+        """Every resource with one label, read in one query.
+
+        Not one lookup per resource: thousands of round trips to a remote store. The few
+        with several labels keep the store's own choice, asked when needed.
+        """
+        seen: dict[Node, str | None] = {}
+        for row in run_query(self.dataset, "SELECT ?s ?label WHERE { ?s rdfs:label ?label }"):
+            node = row["s"]
+            if isinstance(node, URIRef):
+                seen[node] = str(row["label"]) if node not in seen else None
+        self._labels.update((node, label) for node, label in seen.items() if label is not None)
+        self._several_labels = {node for node, label in seen.items() if label is None}
+
     def label(self, node: Node | None) -> str:
         """A term's label, for explanations."""
         if node is None:
@@ -420,7 +524,7 @@ class PolicyEngine:
             if isinstance(node, BNode):  # a remote store cannot be asked about a blank node
                 self._labels[node] = self._rule_labels.get(node) or short(node)
                 return self._labels[node]
-            found = self.dataset.value(node, RDFS.label)
+            found = self.dataset.value(node, RDFS.label) if node in self._several_labels else None
             self._labels[node] = str(found) if found is not None else short(node)
         return self._labels[node]
 
@@ -432,7 +536,31 @@ class PolicyEngine:
         return min(dates) if dates else None
 
     def _in_force(self, rule: _Rule, day: date) -> tuple[bool | None, str]:
-        start = self.policy_start(rule.policy)
+        """Whether the rule is in force on the day, and why.
+
+        Remembered per start, revocations and day: the rules of one policy share them.
+        """
+        key = (rule.time_id, day)
+        found = self._in_force_on.get(key)
+        if found is None:
+            if len(self._in_force_on) > 500_000:
+                self._in_force_on.clear()
+            found = self._in_force_on[key] = self._time_status(rule, day)
+        return found
+
+    def _time_status(self, rule: _Rule, day: date) -> tuple[bool | None, str]:
+        if rule.time is None:  # the rule's start and its revokers' starts, found once
+            rule.time = (
+                self.policy_start(rule.policy),
+                tuple(
+                    (revoker, self.policy_start(revoker))
+                    for revoker in sorted(
+                        self.revoked_by.get(rule.iri, set()) | self.revoked_by.get(rule.policy, set()),
+                        key=str,
+                    )
+                ),
+            )
+        start, revokers = rule.time
         if start is None:
             return None, f"no source dates {self.label(rule.policy)}: cannot tell whether it was in force"
         begun = started_by(start, day)
@@ -440,10 +568,7 @@ class PolicyEngine:
             return False, f"not yet: in force from {start}, after {day}"
         if begun is None:
             return None, f"took effect some day in {start}: cannot tell for {day}"
-        for revoker in sorted(
-            self.revoked_by.get(rule.iri, set()) | self.revoked_by.get(rule.policy, set()), key=str
-        ):
-            end = self.policy_start(revoker)
+        for revoker, end in revokers:
             if end is None:
                 continue
             ended = started_by(end, day)
@@ -459,14 +584,39 @@ class PolicyEngine:
     def _state_of(self, actor: URIRef) -> set[Node]:
         return self.states.get(actor, set()) or {actor}
 
+    def _check_once(
+        self,
+        rule: _Rule,
+        left: URIRef,
+        operator: URIRef,
+        values: frozenset[Node],
+        action: Action,
+        *,
+        number: int,
+        part: int,
+    ) -> ConstraintCheck:
+        """:meth:`_check`, remembered for the part of the action the constraint reads."""
+        if part < 0:  # a constraint the engine does not know: not remembered
+            return self._check(rule, left, operator, set(values), action)
+        key = number << 20 | part  # part numbers stay below 2**20 (see _action_parts)
+        found = self._checked.get(key)
+        if found is None:
+            found = self._checked[key] = self._check(rule, left, operator, set(values), action)
+        return found
+
     def _check(
         self, rule: _Rule, left: URIRef, operator: URIRef, values: set[Node], action: Action
     ) -> ConstraintCheck:
-        op = str(operator).rsplit("/", 1)[-1]
+        how = self._how.get((left, operator))
+        if how is None:  # the operator's name and the check, found once per kind of constraint
+            how = self._how[(left, operator)] = (
+                _OPERATORS.get(operator) or str(operator).rsplit("/", 1)[-1],
+                self._checkers.get(left),
+            )
+        op, check = how
         names = rule.names.get((left, operator))
         if names is None:
             names = rule.names[(left, operator)] = tuple(sorted(self.label(v) for v in values))
-        check = self._checkers.get(left)
         if check is None:
             status, reason = UNDECIDED, f"the engine does not know the constraint {short(left)}"
         else:
@@ -474,7 +624,8 @@ class PolicyEngine:
         if op in ("neq", "isNoneOf") and status in (HELD, FAILED):
             status = FAILED if status == HELD else HELD
             reason = f"not ({reason})"
-        return ConstraintCheck(self.label(left), op, names, status, f"{self.label(left)}: {reason}")
+        left_label = self.label(left)
+        return ConstraintCheck(left_label, op, names, status, f"{left_label}: {reason}")
 
     def _check_place(self, left: URIRef, op: str, values: set[Node], action: Action) -> tuple[str, str]:
         place = action.place
@@ -593,22 +744,32 @@ class PolicyEngine:
 
     def _check_date(self, left: URIRef, op: str, values: set[Node], action: Action) -> tuple[str, str]:
         day = action.day
-        results = []
-        for value in values:
-            try:
-                bound = period(value if isinstance(value, Literal) else str(value))
-            except ValueError:
-                return UNDECIDED, f"{value} is not a date"
-            if op not in _DATE_TESTS:
-                return UNDECIDED, f"the engine does not compare dates with {op}"
-            results.append((_DATE_TESTS[op](bound, day), bound))
-        bounds = ", ".join(str(b) for _, b in results)
+        key = (op, frozenset(values))
+        found = self._date_bounds.get(key)
+        if found is None:  # the bounds read once per constraint, not once per day asked about
+            found = self._date_bounds[key] = self._read_bounds(op, values)
+        if isinstance(found, str):
+            return UNDECIDED, found
+        test, periods, bounds = found
+        results = [test(bound, day) for bound in periods]
         words = _DATE_WORDS.get(op, op)
-        if all(ok is True for ok, _ in results):
+        if all(ok is True for ok in results):
             return HELD, f"{day} is {words} {bounds}"
-        if any(ok is False for ok, _ in results):
+        if any(ok is False for ok in results):
             return FAILED, f"{day} is not {words} {bounds}"
         return UNDECIDED, f"{day} falls inside {bounds}: cannot tell"
+
+    def _read_bounds(self, op: str, values: set[Node]) -> tuple[Any, list[Period], str] | str:
+        """A date constraint's test and bounds, or why it cannot be tested."""
+        periods = []
+        for value in values:
+            try:
+                periods.append(period(value if isinstance(value, Literal) else str(value)))
+            except ValueError:
+                return f"{value} is not a date"
+            if op not in _DATE_TESTS:
+                return f"the engine does not compare dates with {op}"
+        return _DATE_TESTS[op], periods, ", ".join(str(b) for b in periods)
 
     # --- deciding ----------------------------------------------------------------------
 
@@ -640,13 +801,23 @@ class PolicyEngine:
         return None, f"{self.label(action.weapon)} was supplied by {names}: say which supplier's weapon it is"
 
     def _candidates(self, action: Action, supplier: URIRef) -> list[_Rule]:
-        return [
+        """The supplier's rules for the actor (or its state) and the action, in order."""
+        key = (supplier, action.actor, action.action)
+        found = self._candidate_lists.get(key)
+        if found is None:
+            found = self._candidate_lists[key] = self._find_candidates(action, supplier)
+        return found
+
+    def _find_candidates(self, action: Action, supplier: URIRef) -> list[_Rule]:
+        assignees = {action.actor} | self.states.get(action.actor, set())
+        found = [
             rule
-            for rule in self._by_grantor.get(supplier, [])
-            if self._actor_matches(rule.assignee, action.actor)
-            and (rule.action == action.action or action.action in self.broader.get(rule.action, set()))
-            and (rule.supplier in (None, supplier))
+            for assignee in assignees
+            for rule in self._by_pair.get((supplier, cast(URIRef, assignee)), ())
+            if (rule.action == action.action or action.action in self.broader.get(rule.action, set()))
+            and (rule.supplier is None or rule.supplier == supplier)
         ]
+        return sorted(found, key=lambda rule: rule.order) if len(assignees) > 1 else found
 
     def _rule_order(self, rule: _Rule) -> tuple[Any, ...]:
         """Permissions first, then by date, policy and content: never by blank-node names."""
@@ -658,49 +829,87 @@ class PolicyEngine:
         start = str(self.policy_start(rule.policy) or "")
         return (rule.kind != "permission", start, str(rule.policy), rule.label, name, content)
 
-    def _rule_check(self, rule: _Rule, action: Action) -> RuleCheck:
+    def _action_parts(self, action: Action) -> list[int]:
+        """Each kind of constraint's part of the action, as a number (see :data:`_READS`)."""
+        parts = []
+        for reads in _READS.values():
+            part = tuple(getattr(action, name) for name in reads)
+            parts.append(self._parts.setdefault(part, len(self._parts)))
+        if len(self._parts) > 100_000:  # bounded, with the checks that use the numbers
+            self._parts.clear()
+            self._checked.clear()
+        return parts
+
+    def _rule_status(
+        self, rule: _Rule, action: Action, parts: list[int]
+    ) -> tuple[bool | None, str, tuple[ConstraintCheck, ...], bool | None]:
+        """Whether the rule is in force, why, its constraints checked, and whether it applies."""
+        if rule.begins is not None and action.day < rule.begins:
+            return _NOT_YET  # most rules of a long history: told apart with one comparison
         in_force, time_reason = self._in_force(rule, action.day)
-        # a rule not in force on the day is listed with the reason; its constraints do not matter
-        checks = (
-            ()
-            if in_force is False
-            else tuple(
-                self._check(rule, left, operator, values, action)
-                for (left, operator), values in sorted(
-                    rule.constraints.items(), key=lambda item: (_ORDER.get(item[0][0], 9), str(item[0]))
-                )
-            )
-        )
-        statuses = {c.status for c in checks}
-        if in_force is False or FAILED in statuses:
+        if in_force is False:  # listed with the reason; its constraints do not matter
+            return in_force, time_reason, (), False
+        checked, found = self._checked, []
+        failed = undecided = False
+        for left, operator, values, number, kind in rule.items:
+            part = parts[kind] if kind >= 0 else -1
+            check = checked.get(number << 20 | part) if part >= 0 else None
+            if check is None:
+                check = self._check_once(rule, left, operator, values, action, number=number, part=part)
+            found.append(check)
+            failed = failed or check.status == FAILED
+            undecided = undecided or check.status == UNDECIDED
+        if failed:
             applies: bool | None = False
-        elif in_force is None or UNDECIDED in statuses:
+        elif in_force is None or undecided:
             applies = None
         else:
             applies = True
-        statements = tuple(
-            line
-            for said, line in self.statement_lines.get(rule.policy, [])
-            if said is None or started_by(said, action.day)
+        return in_force, time_reason, tuple(found), applies
+
+    def _rule_check(
+        self,
+        rule: _Rule,
+        action: Action,
+        parts: list[int] | None = None,
+        status: tuple[bool | None, str, tuple[ConstraintCheck, ...], bool | None] | None = None,
+    ) -> RuleCheck:
+        day = action.day
+        parts = self._action_parts(action) if parts is None else parts
+        in_force, time_reason, checks, applies = status or self._rule_status(rule, action, parts)
+        if status is _NOT_YET:
+            in_force, time_reason = self._in_force(rule, day)
+        if rule.static is None:  # what every explanation of the rule repeats, found once
+            lines = tuple(self.statement_lines.get(rule.policy, ()))
+            rule.static = (
+                short(rule.iri) if isinstance(rule.iri, URIRef) else "",
+                str(rule.policy),
+                self.label(rule.policy),
+                self.label(rule.grantor),
+                tuple(self.sources.get(rule.policy, ())),
+                lines,
+            )
+        name, policy, policy_label, grantor, sources, lines = rule.static
+        statements = (
+            tuple(line for said, line in lines if said is None or started_by(said, day)) if lines else ()
         )
-        label = rule.label
         return RuleCheck(
-            rule=short(rule.iri) if isinstance(rule.iri, URIRef) else "",
-            kind=rule.kind,
-            label=label,
-            policy=str(rule.policy),
-            policy_label=self.label(rule.policy),
-            grantor=self.label(rule.grantor),
-            in_force=in_force,
-            time_reason=time_reason,
-            constraints=checks,
-            applies=applies,
-            sources=tuple(self.sources.get(rule.policy, [])),
-            statements=statements,
+            name,
+            rule.kind,
+            rule.label,
+            policy,
+            policy_label,
+            grantor,
+            in_force,
+            time_reason,
+            checks,
+            applies,
+            sources,
+            statements,
         )
 
     def _strategy(self, policies: Iterable[str]) -> str:
-        declared = {self.policy_conflict[URIRef(p)] for p in policies if URIRef(p) in self.policy_conflict}
+        declared = {self._conflict_of[p] for p in policies if p in self._conflict_of}
         if len(declared) > 1:
             return "invalid"
         return declared.pop() if declared else self.conflict
@@ -708,9 +917,7 @@ class PolicyEngine:
     def _denials(self, rules: Iterable[RuleCheck], day: date) -> list[str]:
         found = []
         for rule in rules:
-            for row in self.statements.get(URIRef(rule.policy), []):
-                if row["kind"] != PG.Denial:
-                    continue
+            for row in self._denial_rows.get(rule.policy, ()):
                 when = period(row["date"]) if row["date"] is not None else None
                 if when is None or started_by(when, day):
                     who = row["speakerLabel"] or short(row["speaker"])
@@ -732,9 +939,9 @@ class PolicyEngine:
             parts.append(f"for {self.label(action.purpose)}")
         parts.append(f"on {action.day.isoformat()}")
         described = {
-            k: (short(v) if isinstance(v, URIRef) else str(v))
-            for k, v in dataclasses.asdict(action).items()
-            if v is not None
+            f.name: (short(v) if isinstance(v, URIRef) else str(v))
+            for f in dataclasses.fields(action)
+            if (v := getattr(action, f.name)) is not None
         }
         described["day"] = action.day.isoformat()
         described["summary"] = " ".join(parts)
@@ -748,7 +955,28 @@ class PolicyEngine:
         if missing or supplier is None:
             return Decision(UNKNOWN, summary, tuple(missing), (), (), self.conflict, "")
         candidates = self._candidates(action, supplier)
-        checks = tuple(self._rule_check(rule, action) for rule in candidates)
+        parts = self._action_parts(action)
+        day = action.day
+        statuses = [
+            _NOT_YET
+            if rule.begins is not None and day < rule.begins
+            else self._rule_status(rule, action, parts)
+            for rule in candidates
+        ]
+        # the outcome needs the rules that apply or may apply; the others are explained when read
+        checks = tuple(
+            self._rule_check(rule, action, parts, status)
+            for rule, status in zip(candidates, statuses, strict=True)
+            if status[3] is not False
+        )
+
+        def considered() -> tuple[RuleCheck, ...]:
+            made = iter(checks)
+            return tuple(
+                next(made) if status[3] is not False else self._rule_check(rule, action, parts, status)
+                for rule, status in zip(candidates, statuses, strict=True)
+            )
+
         notes = []
         systems = self.collection_systems
         targets = {r.target for r in candidates}
@@ -785,7 +1013,14 @@ class PolicyEngine:
             )
         )
         return Decision(
-            outcome, summary, tuple(reasons + notes), conditions, checks, strategy, short(supplier), caveats
+            outcome,
+            summary,
+            tuple(reasons + notes),
+            conditions,
+            considered,
+            strategy,
+            short(supplier),
+            caveats,
         )
 
     def _outcome(self, checks: tuple[RuleCheck, ...], day: date) -> tuple[str, list[str], str]:

@@ -35,8 +35,9 @@ from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from graph.namespaces import ODRL2, ONTOLOGY_IRI, PG, PREFIXES, PROV
+from graph.quads import BNODE, IRI, LITERAL, read_quads
 from graph.queries import get_query, run_query
-from graph.results import short
+from graph.results import short_iri
 
 __all__ = ["actor_view", "label_of", "node_id", "node_term", "to_dataset", "to_networkx"]
 
@@ -54,7 +55,7 @@ def node_term(key: str) -> URIRef | BNode:
     return BNode(key[2:]) if key.startswith("_:") else URIRef(key)
 
 
-def _local(term: Node) -> str:
+def _local(term: Node | str) -> str:
     return str(term).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
@@ -70,20 +71,111 @@ def label_of(dataset: Dataset, term: Node | None) -> str:
     """
     if term is None:
         return ""
-    label = dataset.value(term, RDFS.label)
+    remote = hasattr(dataset.store, "query_endpoint")  # it cannot be asked about a blank node by name
+    label = None if remote and isinstance(term, BNode) else dataset.value(term, RDFS.label)
     if label is not None:
         return str(label)
     if isinstance(term, BNode):
-        left = dataset.value(term, ODRL2.leftOperand)
+        left = None if remote else dataset.value(term, ODRL2.leftOperand)
         if left is not None:
             operator = dataset.value(term, ODRL2.operator)
             rights = sorted(label_of(dataset, r) for r in dataset.objects(term, ODRL2.rightOperand))
             return f"{label_of(dataset, left)} {_local(operator) if operator else '?'} {', '.join(rights)}"
-        kind = dataset.value(term, RDF.type)
+        kind = None if remote else dataset.value(term, RDF.type)
         return f"({_local(kind)})" if kind is not None else "(blank node)"
     if isinstance(term, Literal):
         return str(term)
     return _local(term)
+
+
+_LABEL, _CONFIDENCE, _ATTRIBUTED = str(RDFS.label), str(PG.confidence), str(PROV.wasAttributedTo)
+_LEFT, _OPERATOR, _RIGHT, _TYPE = (
+    str(ODRL2.leftOperand),
+    str(ODRL2.operator),
+    str(ODRL2.rightOperand),
+    str(RDF.type),
+)
+
+
+def _text_short(key: str, kind: str = IRI) -> str:
+    """:func:`graph.results.short` of a term read as text."""
+    return short_iri(key) if kind == IRI else key
+
+
+class _Index:
+    """What the entity projection looks up, built in one pass over the quads, keyed by text."""
+
+    def __init__(self, dataset: Dataset):
+        self.quads: dict[str, list[tuple[str, str, str, str]]] = {}
+        self.labels: dict[str, str] = {}
+        self.values: dict[tuple[str, str], list[tuple[str, str]]] = {}  # blank node's (predicate) -> objects
+        self.parents: dict[tuple[str, str], str] = {}  # (graph, blank node) -> its first subject
+        self.qualifying: dict[tuple[str, str, str], list[str]] = {}  # (graph, claim, predicate) -> values
+        qualifying = (_CONFIDENCE, _ATTRIBUTED)
+        for s, p, o, kind, g in read_quads(dataset):
+            triples = self.quads.get(g)
+            if triples is None:
+                triples = self.quads[g] = []
+            triples.append((s, p, o, kind))
+            if p == _LABEL and (s not in self.labels or o < self.labels[s]):
+                self.labels[s] = o
+            if s.startswith("_:"):
+                self.values.setdefault((s, p), []).append((o, kind))
+            if kind == BNODE:
+                self.parents.setdefault((g, o), s)
+            if p in qualifying:
+                self.qualifying.setdefault((g, s, p), []).append(o)
+        self._label_cache: dict[str, str] = {}
+
+    def first(self, key: str, predicate: str) -> str | None:
+        found = self.values.get((key, predicate))
+        return min(found)[0] if found else None
+
+    def label(self, key: str, kind: str = IRI) -> str:
+        """What :func:`label_of` says, from the index."""
+        cached = self._label_cache.get(key)
+        if cached is not None:
+            return cached
+        label = self.labels.get(key)
+        if label is None and kind == BNODE:
+            left = self.first(key, _LEFT)
+            if left is not None:
+                operator = self.first(key, _OPERATOR)
+                rights = sorted(self.label(r, k) for r, k in self.values.get((key, _RIGHT), []))
+                label = f"{self.label(left)} {_local(operator) if operator else '?'} {', '.join(rights)}"
+            else:
+                cls = self.first(key, _TYPE)
+                label = f"({_local(cls)})" if cls is not None else "(blank node)"
+        elif label is None:
+            label = key if kind == LITERAL else _local(key)
+        self._label_cache[key] = label
+        return label
+
+    def claim(self, graph: str, subject: str) -> str:
+        """The named resource a (possibly blank) subject belongs to within one graph."""
+        seen: set[str] = set()
+        while subject.startswith("_:") and subject not in seen:
+            seen.add(subject)
+            parent = self.parents.get((graph, subject))
+            if parent is None:
+                break
+            subject = parent
+        return subject
+
+    def qualifiers(self, graph: str, claim: str, cache: dict[Any, dict[str, Any]]) -> dict[str, Any]:
+        key = (graph, claim)
+        if key not in cache:
+            get = self.qualifying.get
+            levels = get((graph, claim, _CONFIDENCE)) or get((graph, graph, _CONFIDENCE))
+            agents = get((graph, claim, _ATTRIBUTED)) or get((graph, graph, _ATTRIBUTED), [])
+            cache[key] = {
+                "claim": claim,
+                "confidence": self.label(min(levels)) if levels else "",
+                "attributed_to": ";".join(
+                    a if a.startswith("_:") else short_iri(a) for a in sorted(set(agents))
+                ),
+            }
+        return cache[key]
 
 
 def _view(dataset: Dataset, name: URIRef) -> Graph:
@@ -91,44 +183,15 @@ def _view(dataset: Dataset, name: URIRef) -> Graph:
     return Graph(store=dataset.store, identifier=name, namespace_manager=dataset.namespace_manager)
 
 
-def _claim_of(dataset: Dataset, graph: URIRef, subject: Node) -> Node:
-    """The named resource a (possibly blank) subject belongs to within one graph."""
-    context = _view(dataset, graph)
-    seen: set[Node] = set()
-    while isinstance(subject, BNode) and subject not in seen:
-        seen.add(subject)
-        parent = next(iter(context.subjects(None, subject)), None)
-        if parent is None:
-            break
-        subject = parent
-    return subject
-
-
-def _qualifiers(
-    dataset: Dataset, graph: URIRef, claim: Node, cache: dict[Any, dict[str, Any]]
-) -> dict[str, Any]:
-    key = (graph, claim)
-    if key not in cache:
-        context = _view(dataset, graph)
-        level = context.value(claim, PG.confidence) or context.value(graph, PG.confidence)
-        agents = sorted(context.objects(claim, PROV.wasAttributedTo), key=str) or sorted(
-            context.objects(graph, PROV.wasAttributedTo), key=str
-        )
-        cache[key] = {
-            "claim": node_id(claim),
-            "confidence": label_of(dataset, level) if level is not None else "",
-            "attributed_to": ";".join(short(a) for a in agents),
-        }
-    return cache[key]
-
-
 def to_networkx(dataset: Dataset, *, include_ontology: bool = False) -> nx.MultiDiGraph:
     """The entity graph of a dataset.
+
+    The dataset is read once, in one pass over its quads, whichever store holds it.
 
     Parameters
     ----------
     dataset : Dataset
-        A dataset as :func:`graph.load.load` builds it.
+        A dataset as :func:`graph.load.load` or :func:`graph.stores.open_corpus` gives it.
     include_ontology : bool
         Also project the ontology's own graph (classes and their relations).
 
@@ -152,39 +215,46 @@ def to_networkx(dataset: Dataset, *, include_ontology: bool = False) -> nx.Multi
     >>> sorted(d["relation"] for _, _, d in G.out_edges("https://w3id.org/policygraph/id/Kharkiv", data=True))
     ['geo:sfWithin', 'owl:sameAs']
     """
+    index = _Index(dataset)
     graph = nx.MultiDiGraph(name="policygraph entities")
+    nodes = graph._node  # networkx's own node table: one lookup per term instead of three
     cache: dict[Any, dict[str, Any]] = {}
     sources = []
-    for context in dataset.graphs():
-        name = context.identifier
-        if not isinstance(name, URIRef) or (name == ONTOLOGY_IRI and not include_ontology):
+    ontology = str(ONTOLOGY_IRI)
+
+    def add(key: str, kind: str) -> str:
+        if key not in nodes:
+            graph.add_node(
+                key, label=index.label(key, kind), type="", types=[], kind="bnode" if kind == BNODE else "iri"
+            )
+        return key
+
+    for source, triples in index.quads.items():
+        if source == ontology and not include_ontology:
             continue
-        if next(iter(context), None) is None:  # not len(): some stores count every triple for it
-            continue
-        sources.append(str(name))
-        for s, p, o in context:
-            _add_node(graph, dataset, s)
-            key = node_id(s)
-            if p == RDF.type:
-                types = graph.nodes[key].setdefault("types", [])
-                if short(o) not in types:
-                    types.append(short(o))
+        sources.append(source)
+        for s, p, o, kind in triples:
+            add(s, BNODE if s.startswith("_:") else IRI)
+            if p == _TYPE:
+                types = nodes[s]["types"]
+                name = _text_short(o, kind)
+                if name not in types:
+                    types.append(name)
                     types.sort()
-                    graph.nodes[key]["type"] = _main_type(types)
+                    nodes[s]["type"] = _main_type(types)
                 continue
-            if isinstance(o, Literal):
-                _add_literal(graph.nodes[key], short(p), str(o))
+            relation = short_iri(p)
+            if kind == LITERAL:
+                _add_literal(nodes[s], relation, o)
                 continue
-            _add_node(graph, dataset, o)
-            claim = _claim_of(dataset, name, s)
             graph.add_edge(
-                key,
-                node_id(o),
-                key=f"{short(p)} {name}",
-                predicate=str(p),
-                relation=short(p),
-                source=str(name),
-                **_qualifiers(dataset, name, claim, cache),
+                s,
+                add(o, kind),
+                key=f"{relation} {source}",
+                predicate=p,
+                relation=relation,
+                source=source,
+                **index.qualifiers(source, index.claim(source, s), cache),
             )
     graph.graph["sources"] = sorted(sources)
     return graph
@@ -193,18 +263,6 @@ def to_networkx(dataset: Dataset, *, include_ontology: bool = False) -> nx.Multi
 def _main_type(types: list[str]) -> str:
     own = [t for t in types if t.startswith("pg:")]
     return (own or types or [""])[0]
-
-
-def _add_node(graph: nx.MultiDiGraph, dataset: Dataset, term: Node) -> None:
-    key = node_id(term)
-    if key not in graph:
-        graph.add_node(
-            key,
-            label=label_of(dataset, term),
-            type="",
-            types=[],
-            kind="bnode" if isinstance(term, BNode) else "iri",
-        )
 
 
 def _add_literal(attrs: dict[str, Any], name: str, value: str) -> None:

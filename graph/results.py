@@ -23,6 +23,7 @@ https://w3id.org/policygraph/id/Ukraine,"say ""no"" now"
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import shutil
@@ -34,7 +35,17 @@ from rdflib.term import Node
 from graph.namespaces import PREFIXES
 from graph.queries import Rows
 
-__all__ = ["FORMATS", "format_rows", "short", "to_csv", "to_json", "to_table", "to_tsv", "to_xml"]
+__all__ = [
+    "FORMATS",
+    "format_rows",
+    "short",
+    "short_iri",
+    "to_csv",
+    "to_json",
+    "to_table",
+    "to_tsv",
+    "to_xml",
+]
 
 FORMATS = ("table", "csv", "tsv", "json")
 
@@ -51,6 +62,15 @@ def _manager() -> NamespaceManager:
 _NM = _manager()
 
 
+@functools.lru_cache(maxsize=131_072)
+def short_iri(iri: str) -> str:
+    """An IRI's prefixed name, remembered (rdflib's lookup is slow, and the same IRIs recur)."""
+    try:
+        return _NM.normalizeUri(URIRef(iri))
+    except Exception:  # an IRI with no prefix that fits
+        return f"<{iri}>"
+
+
 def short(node: Node | None) -> str:
     """A term as a person reads it: ``:Ukraine``, ``pg:strike``, a literal's text, '' for unbound.
 
@@ -62,10 +82,7 @@ def short(node: Node | None) -> str:
     if node is None:
         return ""
     if isinstance(node, URIRef):
-        try:
-            return _NM.normalizeUri(node)
-        except Exception:  # an IRI with no prefix that fits
-            return f"<{node}>"
+        return short_iri(str(node))
     if isinstance(node, BNode):
         return f"_:{node}"
     return str(node)

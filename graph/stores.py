@@ -35,13 +35,14 @@ True
 from __future__ import annotations
 
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rdflib import Dataset, URIRef
+from rdflib import Dataset, Graph, URIRef
 
 from graph.errors import PolicygraphError, SourceError
 from graph.load import Corpus, Source, _bind, _ontology_cached, _source_classes, find_sources
@@ -50,7 +51,17 @@ from graph.output import replaced
 from graph.resources import corpus_files
 from graph.strict import DEFAULT_LIMITS, Limits, check_bytes, check_size
 
-__all__ = ["KINDS", "StoreError", "StoreSpec", "count_quads", "ingest", "open_corpus", "open_store"]
+__all__ = [
+    "KINDS",
+    "StoreError",
+    "StoreSpec",
+    "count_quads",
+    "in_memory",
+    "ingest",
+    "open_corpus",
+    "open_store",
+    "source_graphs",
+]
 
 KINDS = ("memory", "oxigraph", "sparql")
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -232,16 +243,56 @@ def _ingest_remote(
     )
     graphs = [(str(ONTOLOGY_IRI), ontology)] + [(doc, triples) for _, doc, triples in parsed]
     for graph, triples in graphs:
-        for start in range(0, max(len(triples), 1), BATCH):
-            chunk = "\n".join(
-                f"{t.subject} {t.predicate} {t.object} ." for t in triples[start : start + BATCH]
-            )
-            drop = f"DROP SILENT GRAPH <{graph}> ;\n" if start == 0 else ""
-            _update(spec, f"{drop}INSERT DATA {{ GRAPH <{graph}> {{\n{chunk}\n}} }}")
+        for number, chunk in enumerate(_batches(triples, BATCH)):
+            body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in chunk)
+            drop = f"DROP SILENT GRAPH <{graph}> ;\n" if number == 0 else ""
+            # a template, not INSERT DATA: Virtuoso refuses blank nodes in INSERT DATA
+            _update(spec, f"{drop}INSERT {{ GRAPH <{graph}> {{\n{body}\n}} }} WHERE {{}}")
         if progress is not None and graph != str(ONTOLOGY_IRI):
             progress(1)
     sources = tuple(Source(iri=URIRef(doc), file=str(path), graph=None) for path, doc, _ in parsed)  # type: ignore[arg-type]
     return Corpus(dataset=open_store(spec), sources=sources)
+
+
+def _batches(triples: Sequence[Any], size: int) -> Iterable[list[Any]]:
+    """Triples in batches of about ``size``, each blank node's triples in one batch.
+
+    A blank node in an update names a new node per request, so a node split over two
+    requests would become two nodes; the triples linked by blank nodes stay together.
+    """
+    import pyoxigraph as ox
+
+    parent: dict[Any, Any] = {}
+
+    def root(node: Any) -> Any:
+        while parent.setdefault(node, node) is not node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for t in triples:
+        if isinstance(t.subject, ox.BlankNode) and isinstance(t.object, ox.BlankNode):
+            a, b = root(t.subject), root(t.object)
+            if a is not b:
+                parent[a] = b
+    groups: dict[Any, list[Any]] = {}
+    batch: list[Any] = []
+    for t in triples:
+        node = t.subject if isinstance(t.subject, ox.BlankNode) else t.object
+        if isinstance(node, ox.BlankNode):
+            groups.setdefault(root(node), []).append(t)
+            continue
+        batch.append(t)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    for group in groups.values():
+        if batch and len(batch) + len(group) > size:
+            yield batch
+            batch = []
+        batch.extend(group)
+    if batch or not triples:
+        yield batch
 
 
 def _update(spec: StoreSpec, text: str) -> None:
@@ -282,11 +333,9 @@ def open_store(spec: StoreSpec) -> Dataset:
             raise StoreError(f"--store {spec}: cannot open the Oxigraph store: {exc}") from None
         return _oxigraph_dataset(opened)
     if spec.kind == "sparql":
-        from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
-
         # JSON results (Virtuoso answers XML poorly); the union is the default graph, so no
         # default-graph-uri is sent (rdflib issues 2538 and 2609)
-        remote = SPARQLUpdateStore(
+        remote = _endpoint_store()(
             query_endpoint=spec.query_url,
             update_endpoint=spec.update_url or spec.query_url,
             returnFormat="json",
@@ -297,6 +346,47 @@ def open_store(spec: StoreSpec) -> Dataset:
         _bind(dataset)
         return dataset
     raise StoreError(f"--store {spec}: this store is loaded from sources; use open_corpus")
+
+
+def _endpoint_store() -> type:
+    """Rdflib's SPARQLUpdateStore, its queries answered or refused with the endpoint's own words.
+
+    rdflib returns a tuple in place of a result when a POSTed query is refused; here the
+    refusal is a :class:`StoreError` carrying the status and the endpoint's message.
+    """
+    from io import BytesIO
+
+    from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
+    from rdflib.query import Result
+
+    class EndpointStore(SPARQLUpdateStore):
+        def _query(
+            self, query: str, default_graph: str | None = None, named_graph: str | None = None
+        ) -> Result:
+            self._queries += 1
+            fields = {"query": query}
+            if default_graph is not None and not default_graph.startswith("_:"):
+                fields["default-graph-uri"] = default_graph
+            assert self.query_endpoint is not None
+            request = urllib.request.Request(
+                self.query_endpoint,
+                data=urllib.parse.urlencode(fields).encode("utf-8"),
+                headers={"Accept": self.response_mime_types(), **self.kwargs.get("headers", {})},
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=self.kwargs.get("timeout", 600)) as response:
+                    body = response.read()
+                    kind = response.headers.get("Content-Type", "").split(";")[0]
+            except urllib.error.HTTPError as exc:
+                detail = " ".join(exc.read().decode("utf-8", "replace").split())[:300]
+                raise StoreError(f"{self.query_endpoint} refused the query ({exc.code}): {detail}") from None
+            except (urllib.error.URLError, OSError) as exc:
+                raise StoreError(
+                    f"{self.query_endpoint}: cannot reach the endpoint: {getattr(exc, 'reason', exc)}"
+                ) from None
+            return Result.parse(BytesIO(body), content_type=kind)
+
+    return EndpointStore
 
 
 def open_corpus(
@@ -318,24 +408,70 @@ def open_corpus(
     return Corpus(dataset=dataset, sources=tuple(_stored_sources(dataset)))
 
 
-def _stored_sources(dataset: Dataset) -> Iterable[Source]:
+def in_memory(corpus: Corpus) -> Corpus:
+    """The corpus copied into rdflib's memory store, one graph per source.
+
+    For what only runs there (validation with pySHACL). Each source's file is its IRI: a
+    store keeps no files.
+
+    Examples
+    --------
+    >>> stored = open_corpus(None, StoreSpec.parse("oxigraph"))
+    >>> copied = in_memory(stored)
+    >>> len(copied.sources) == len(stored.sources)
+    True
+    >>> count_quads(copied.dataset) == count_quads(stored.dataset)
+    True
+    """
+    if not corpus.sources or corpus.sources[0].graph is not None:
+        return corpus
+    dataset = Dataset(default_union=True)
+    _bind(dataset)
+    for iri in (ONTOLOGY_IRI, *(source.iri for source in corpus.sources)):
+        target = dataset.graph(iri)
+        stored = Graph(
+            store=corpus.dataset.store, identifier=iri
+        )  # read, not added: a store may be read-only
+        for triple in stored.triples((None, None, None)):
+            target.add(triple)
+    sources = tuple(
+        Source(iri=source.iri, file=source.file, graph=dataset.graph(source.iri)) for source in corpus.sources
+    )
+    return Corpus(dataset=dataset, sources=sources)
+
+
+def source_graphs(dataset: Dataset) -> list[URIRef]:
+    """The named graphs of a store that are sources (typed as one of the source classes).
+
+    A shared endpoint holds other graphs too (Virtuoso's system graphs, other projects):
+    these are the ones policygraph wrote.
+    """
     from graph.queries import run_query
 
-    rows = run_query(dataset, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?g a ?kind } }")
-    for row in rows:
-        iri = row["g"]
-        if isinstance(iri, URIRef) and iri != ONTOLOGY_IRI:
-            yield Source(iri=iri, file=str(iri), graph=None)  # type: ignore[arg-type]
+    kinds = " ".join(kind.n3() for kind in sorted(_source_classes()))
+    query = f"SELECT DISTINCT ?g WHERE {{ VALUES ?kind {{ {kinds} }} GRAPH ?g {{ ?g a ?kind }} }}"
+    found = {row["g"] for row in run_query(dataset, query)}
+    return sorted(iri for iri in found if isinstance(iri, URIRef) and iri != ONTOLOGY_IRI)
+
+
+def _stored_sources(dataset: Dataset) -> Iterable[Source]:
+    for iri in source_graphs(dataset):
+        yield Source(iri=iri, file=str(iri), graph=None)  # type: ignore[arg-type]
 
 
 def count_quads(dataset: Dataset) -> int:
-    """How many quads the dataset holds, asked of the store itself where it can say."""
+    """How many quads the dataset holds, asked of the store itself where it can say.
+
+    On a SPARQL endpoint only the ontology's graph and the sources' graphs count: a
+    shared endpoint holds graphs of its own (Virtuoso's system graphs, other projects).
+    """
     inner = getattr(dataset.store, "_inner", None)
     if inner is not None:
         return len(inner)
-    if dataset.store.__class__.__name__.startswith("SPARQL"):
+    if hasattr(dataset.store, "query_endpoint"):
         from graph.queries import run_query
 
-        rows = run_query(dataset, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
-        return int(str(rows.rows[0]["n"]))
+        ours = {ONTOLOGY_IRI, *source_graphs(dataset)}
+        rows = run_query(dataset, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        return sum(int(str(row["n"])) for row in rows if row["g"] in ours)
     return sum(1 for _ in dataset.quads((None, None, None, None)))

@@ -33,6 +33,23 @@ def test_actor_network_draws_every_actor_and_relation(dataset):
     assert len(drawing.ax.patches) == len(drawing.edges) < A.number_of_edges()
 
 
+def test_a_large_network_is_drawn_as_its_most_connected_actors(dataset):
+    A = actor_view(dataset)
+    assert A.number_of_nodes() > 10
+    drawing = draw_actor_network(A, max_actors=10)
+    degree = dict(A.degree())
+    kept = set(drawing.positions)
+    assert len(kept) == 10 and drawing.hidden == A.number_of_nodes() - 10
+    # nobody left out has more claimed relations than anybody drawn
+    assert min(degree[n] for n in kept) >= max(degree[n] for n in A if n not in kept)
+    assert all(u in kept and v in kept for u, v, _ in drawing.edges)
+    assert sorted(drawing.edges) == sorted(
+        {(u, v, d["relation"]) for u, v, d in A.subgraph(kept).edges(data=True)}
+    )
+    assert drawing.note.startswith(f"The 10 most connected of {A.number_of_nodes()} actors; ")
+    assert draw_actor_network(A).hidden == 0
+
+
 def test_actor_network_colours_and_legend(dataset):
     drawing = draw_actor_network(actor_view(dataset))
     assert drawing.node_colours[str(PGR.Ukraine)] == KIND_COLOURS["State"]

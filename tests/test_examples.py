@@ -30,7 +30,7 @@ EXPECTED = {
 
 
 # scripts whose defaults are for a long run get a short one here
-ARGS = {"benchmark_scale.py": ["--sizes", "20000", "--rdflib-max", "20000"]}
+ARGS = {"benchmark_scale.py": ["--sizes", "20000", "--rdflib-max", "20000", "--diagram-actors", "300"]}
 
 
 def test_examples_found():

@@ -81,12 +81,14 @@ class NamedQuery:
     parameters: tuple[Parameter, ...] = field(default_factory=tuple)
     file: str = ""
 
-    def sparql(self, bindings: Mapping[str, str | Identifier] | None = None) -> str:
+    def sparql(self, bindings: Mapping[str, str | Identifier] | None = None, *, closing: bool = False) -> str:
         """The query as text any SPARQL endpoint runs, its parameters bound by a ``VALUES`` block.
 
         The block opens the query's top-level group, so the values hold everywhere in it,
-        as ``initBindings`` do in :func:`run_query`. Parameters are bound to ``bindings``,
-        else to their defaults; one with neither stays free.
+        as ``initBindings`` do in :func:`run_query`; with ``closing`` it ends that group
+        instead, which is the same join for a parameter used outside ``OPTIONAL`` and the
+        one place Virtuoso 7 compiles it. Parameters are bound to ``bindings``, else to
+        their defaults; one with neither stays free.
 
         Examples
         --------
@@ -102,7 +104,8 @@ class NamedQuery:
             f"\n  VALUES ({' '.join('?' + n for n in names)}) "
             f"{{ ({' '.join(bound[n].n3() for n in names)}) }}\n"
         )
-        at = _where_group(self.text) + 1
+        opening = _where_group(self.text)
+        at = _group_end(self.text, opening) if closing else opening + 1
         return self.text[:at] + block + self.text[at:]
 
 
@@ -215,6 +218,17 @@ def _where_group(text: str) -> int:
         elif char in ")]":
             depth -= 1
     raise QueryError("the query has no group pattern { ... }")
+
+
+def _group_end(text: str, opening: int) -> int:
+    """The index of the ``}`` that closes the group opened at ``opening``."""
+    masked = _NOT_NESTING.sub(lambda m: " " * len(m.group()), text)
+    depth = 0
+    for index in range(opening, len(masked)):
+        depth += {"{": 1, "}": -1}.get(masked[index], 0)
+        if depth == 0:
+            return index
+    raise QueryError("the query's group pattern is not closed")
 
 
 def _check_nesting(text: str, where: str) -> None:
@@ -386,20 +400,31 @@ def _run(
     prepared: Query | None = None,
 ) -> Rows:
     text = named.text
-    if init and not _binds_natively(dataset):
+    values = bool(init) and not _binds_natively(dataset)
+    if values:
         # other stores either refuse bindings of variables they do not project (Oxigraph) or
         # cannot take them at all (a remote endpoint): bind them in the text, with VALUES
-        text, init = named.sparql(init), {}
+        text = named.sparql(init)
     if prepared is None:
         fast = _run_on_oxigraph(dataset, named, text, max_rows=max_rows)
         if fast is not None:
             return fast
-    try:
-        result: Result = dataset.query(
-            prepared if prepared is not None else text, initBindings=init, initNs=dict(PREFIXES)
-        )
-    except Exception as exc:
-        raise QueryError(f"{named.file or named.name}: {_one_line(exc)}") from None
+    if values and _is_remote(dataset):
+        result = _ask_endpoint(dataset, named, init)
+    else:
+        try:
+            result = dataset.query(
+                prepared if prepared is not None else text,
+                initBindings={} if values else init,
+                initNs=dict(PREFIXES),
+            )
+        except Exception as exc:
+            raise QueryError(f"{named.file or named.name}: {_one_line(exc)}") from None
+    return _rows_of(result, named, max_rows)
+
+
+def _rows_of(result: Result, named: NamedQuery, max_rows: int | None) -> Rows:
+    """An rdflib result as :class:`Rows`, within the row budget."""
     if result.type == "SELECT" and max_rows is not None:
         variables = tuple(str(v) for v in (result.vars or []))
         kept: list[dict[str, Node | None]] = []
@@ -449,7 +474,7 @@ def _run_on_oxigraph(
     if not isinstance(result, ox.QuerySolutions):
         return None if not isinstance(result, ox.QueryBoolean) else Rows("ASK", boolean=bool(result))
     variables = tuple(v.value for v in result.variables)
-    converted: dict[Any, Any] = {}
+    converted = _terms(dataset)
     rows: list[dict[str, Node | None]] = []
     for solution in result:
         if max_rows is not None and len(rows) == max_rows:
@@ -471,9 +496,42 @@ def _run_on_oxigraph(
     return Rows("SELECT", variables=variables, rows=tuple(rows))
 
 
+def _terms(dataset: Dataset | Graph) -> dict[Any, Any]:
+    """The rdflib term of each Oxigraph term met so far in this store's answers.
+
+    One object per term across queries: converting is slow, and dictionaries keyed by terms
+    from different answers then compare by identity, not by rdflib's own ``__eq__``.
+    """
+    store = dataset.store.__dict__
+    terms: dict[Any, Any] = store.setdefault("_policygraph_terms", {})
+    if len(terms) > 2_000_000:  # bounded: a long-running server meets many terms
+        terms.clear()
+    return terms
+
+
 def _binds_natively(dataset: Dataset | Graph) -> bool:
     """Whether rdflib's own engine answers queries over this dataset (it takes ``initBindings``)."""
     return type(dataset.store).__module__.startswith("rdflib.plugins.stores.memory")
+
+
+def _ask_endpoint(dataset: Dataset | Graph, named: NamedQuery, init: dict[str, Identifier]) -> Result:
+    """A query with bound parameters, sent to a SPARQL endpoint.
+
+    Virtuoso 7 miscompiles some queries with the ``VALUES`` block first and others with it
+    last: an endpoint that refuses one placement is asked with the other.
+    """
+    try:
+        return dataset.query(named.sparql(init), initNs=dict(PREFIXES))
+    except Exception as exc:
+        try:
+            return dataset.query(named.sparql(init, closing=True), initNs=dict(PREFIXES))
+        except Exception:
+            raise QueryError(f"{named.file or named.name}: {_one_line(exc)}") from None
+
+
+def _is_remote(dataset: Dataset | Graph) -> bool:
+    """Whether the dataset is a SPARQL endpoint's, reached over HTTP."""
+    return hasattr(dataset.store, "query_endpoint")
 
 
 def _run_bounded(
