@@ -189,13 +189,15 @@ def _networkx(dataset, direct, picture: Path) -> dict[str, float]:  # type: igno
     print(f"  actor view ({shape})   {actors_time:8.2f} s")
     _row(f"whole graph ({full.number_of_edges():,} edges)", full_time, hand_time)
 
-    def draw() -> None:
-        save(draw_actor_network(actors), str(picture))
+    def draw() -> int:
+        drawing = draw_actor_network(actors)
+        save(drawing, str(picture))
         plt.close("all")
+        return len(drawing.positions)
 
-    draw_time, _ = _timed(draw)
+    draw_time, drawn = _timed(draw)
     nodes = actors.number_of_nodes()
-    print(f"diagram of the actor network        {draw_time:8.2f} s ({nodes:,} nodes, laid out and saved)")
+    print(f"diagram of the actor network        {draw_time:8.2f} s ({nodes:,} actors, {drawn} drawn)")
     return {
         "actors": actors_time,
         "projection": full_time / hand_time,

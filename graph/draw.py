@@ -100,6 +100,8 @@ class Drawing:
     positions: dict[str, tuple[float, float]] = field(default_factory=dict)
     #: actors of the network left out of the diagram (see ``max_actors``)
     hidden: int = 0
+    #: relations between the actors drawn that were left out (a dense network)
+    hidden_relations: int = 0
 
     def _repr_svg_(self) -> str:
         """The figure as SVG, so that a drawing shows itself in Jupyter."""
@@ -129,8 +131,14 @@ def _new_axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
     return new
 
 
+#: sources a diagram's note names one by one; more are counted
+NOTE_SOURCES = 12
+
+
 def _short_sources(sources: list[str]) -> str:
     names = [s.rsplit("/", 1)[-1] for s in sources]
+    if len(names) > NOTE_SOURCES:
+        return f"{', '.join(names[:NOTE_SOURCES])} and {len(names) - NOTE_SOURCES:,} more"
     return ", ".join(names)
 
 
@@ -173,6 +181,8 @@ def _ring_layout(graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
 
 #: the most actors :func:`draw_actor_network` draws by default
 MAX_ACTORS = 60
+#: arrows drawn per actor drawn, at most: a denser network shows its most claimed relations
+MAX_ARROWS_PER_ACTOR = 8
 
 
 def _most_connected(graph: nx.MultiDiGraph, most: int) -> tuple[nx.MultiDiGraph, int, int]:
@@ -185,6 +195,37 @@ def _most_connected(graph: nx.MultiDiGraph, most: int) -> tuple[nx.MultiDiGraph,
     kept = graph.subgraph(node for node, _ in ranked[:most]).copy()
     kept.graph.update(graph.graph)
     return kept, graph.number_of_nodes() - most, graph.number_of_edges() - kept.number_of_edges()
+
+
+def _arrows(graph: nx.MultiDiGraph, most: int) -> tuple[list[tuple[tuple[str, str, str], int]], int]:
+    """Each (from, to, relation) with its number of claims, and how many were left out.
+
+    At most ``most`` of them, those most claims make, in order.
+    """
+    counts: dict[tuple[str, str, str], int] = defaultdict(int)
+    for u, v, data in graph.edges(data=True):
+        counts[(u, v, data["relation"])] += 1
+    arrows = sorted(counts.items())
+    if len(arrows) <= most:
+        return arrows, 0
+    kept = sorted(sorted(arrows, key=lambda item: (-item[1], item[0]))[:most])
+    return kept, len(arrows) - len(kept)
+
+
+def _left_out(drawn: int, hidden: int, hidden_edges: int, arrows: int, hidden_arrows: int) -> str:
+    """What the note says was not drawn, or nothing."""
+    text = (
+        f"The {drawn:,} most connected of {drawn + hidden:,} actors; "
+        f"{hidden:,} others and {hidden_edges:,} claimed relations are not drawn. "
+        if hidden
+        else ""
+    )
+    if hidden_arrows:
+        text += (
+            f"Between those drawn, the {arrows:,} relations most claims make; "
+            f"{hidden_arrows:,} others are not drawn. "
+        )
+    return text
 
 
 def draw_actor_network(
@@ -233,12 +274,11 @@ def draw_actor_network(
     positions = _ring_layout(graph)
     drawing.positions = positions
 
-    # one arrow per relation between two actors, thicker when several claims or sources make it
-    counts: dict[tuple[str, str, str], int] = defaultdict(int)
-    for u, v, data in graph.edges(data=True):
-        counts[(u, v, data["relation"])] += 1
+    # one arrow per relation between two actors, thicker when several claims or sources make it;
+    # in a dense network, the relations most claims make (a few per actor drawn)
+    arrows, drawing.hidden_relations = _arrows(graph, MAX_ARROWS_PER_ACTOR * max_actors)
     pair_count: dict[tuple[str, str], int] = defaultdict(int)
-    for (u, v, relation), count in sorted(counts.items()):
+    for (u, v, relation), count in arrows:
         colour, style, width = RELATION_STYLES.get(relation, _OTHER_STYLE)
         pair = (min(u, v), max(u, v))
         bend = 0.12 * pair_count[pair] * (1 if u < v else -1)
@@ -299,12 +339,7 @@ def draw_actor_network(
     sources = graph.graph.get("sources") or sorted(
         {d.get("source", "") for _, _, d in graph.edges(data=True)}
     )
-    left_out = (
-        f"The {graph.number_of_nodes():,} most connected of {graph.number_of_nodes() + hidden:,} actors; "
-        f"{hidden:,} others and {hidden_edges:,} claimed relations are not drawn. "
-        if hidden
-        else ""
-    )
+    left_out = _left_out(graph.number_of_nodes(), hidden, hidden_edges, len(arrows), drawing.hidden_relations)
     drawing.note = (
         note
         if note is not None

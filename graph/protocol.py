@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import parse_qs
 
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -42,7 +42,7 @@ from rdflib.plugins.sparql.sparql import Query
 
 from graph.errors import PolicygraphError, QueryError
 from graph.namespaces import PREFIXES
-from graph.queries import NamedQuery, Rows, _check_nesting, _one_line, _refuse_remote, _run
+from graph.queries import NamedQuery, Rows, _check_nesting, _one_line, _refuse_remote, _run, run_query
 from graph.results import to_csv, to_json, to_tsv, to_xml
 
 __all__ = [
@@ -389,6 +389,21 @@ def serialize(rows: Rows, media: str) -> bytes:
     return rows.graph.serialize(format=fmt, encoding="utf-8")
 
 
+def _graph_sizes(dataset: Dataset) -> dict[URIRef, int]:
+    """The triples in each non-empty named graph.
+
+    rdflib's memory store knows each size; any other store is asked once (``len()`` of an
+    Oxigraph graph would scan the graph, once per graph).
+    """
+    sizes: dict[Any, int]
+    if type(dataset.store).__module__.startswith("rdflib.plugins.stores.memory"):
+        sizes = {graph.identifier: len(graph) for graph in dataset.graphs()}
+    else:
+        rows = run_query(dataset, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        sizes = {row["g"]: int(str(row["n"])) for row in rows if row["g"] is not None}
+    return {name: size for name, size in sizes.items() if isinstance(name, URIRef) and size}
+
+
 def service_description(dataset: Dataset, endpoint: str, *, update: bool = False) -> Graph:
     """A SPARQL 1.1 Service Description of the endpoint and the graphs it holds."""
     description = Graph()
@@ -411,15 +426,12 @@ def service_description(dataset: Dataset, endpoint: str, *, update: bool = False
     description.add((data, SD.defaultGraph, default))
     description.add((default, RDF.type, SD.Graph))
     total = 0
-    for graph in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
-        if not isinstance(graph.identifier, URIRef) or not len(graph):
-            continue
-        size = len(graph)
+    for name, size in sorted(_graph_sizes(dataset).items()):
         total += size
         named = URIRef(f"{endpoint}#graph-{total}")
         description.add((data, SD.namedGraph, named))
         description.add((named, RDF.type, SD.NamedGraph))
-        description.add((named, SD.name, graph.identifier))
+        description.add((named, SD.name, name))
         inner = URIRef(f"{endpoint}#graph-{total}-content")
         description.add((named, SD.graph, inner))
         description.add((inner, RDF.type, SD.Graph))

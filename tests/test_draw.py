@@ -50,6 +50,27 @@ def test_a_large_network_is_drawn_as_its_most_connected_actors(dataset):
     assert draw_actor_network(A).hidden == 0
 
 
+def test_a_dense_network_shows_the_relations_most_claims_make():
+    import networkx as nx
+
+    network = nx.MultiDiGraph()
+    actors = [f"a{i}" for i in range(6)]
+    for node in actors:
+        network.add_node(node, label=node.upper(), kind="State")
+    for u in actors:
+        for v in actors:
+            if u != v:
+                for relation in ("supports", "authorises", "restricts"):
+                    claims = 3 if relation == "supports" else 1  # support is claimed three times
+                    for claim in range(claims):
+                        network.add_edge(u, v, relation=relation, source=f"s{claim}")
+    drawing = draw_actor_network(network, max_actors=6)
+    assert len(drawing.edges) == 8 * 6 and drawing.hidden_relations == 90 - 48
+    # every support arrow (the most claimed) is drawn before any other relation
+    assert sum(1 for *_, relation in drawing.edges if relation == "supports") == 30
+    assert "others are not drawn" in drawing.note
+
+
 def test_actor_network_colours_and_legend(dataset):
     drawing = draw_actor_network(actor_view(dataset))
     assert drawing.node_colours[str(PGR.Ukraine)] == KIND_COLOURS["State"]

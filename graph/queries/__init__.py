@@ -475,6 +475,7 @@ def _run_on_oxigraph(
         return None if not isinstance(result, ox.QueryBoolean) else Rows("ASK", boolean=bool(result))
     variables = tuple(v.value for v in result.variables)
     converted = _terms(dataset)
+    literals: dict[Any, Any] = {}  # this answer's only: kept, they would weigh on every garbage collection
     rows: list[dict[str, Node | None]] = []
     for solution in result:
         if max_rows is not None and len(rows) == max_rows:
@@ -488,16 +489,17 @@ def _run_on_oxigraph(
             if term is None:
                 row[name] = None
                 continue
-            value: Node | None = converted.get(term)
+            known = literals if isinstance(term, ox.Literal) else converted
+            value: Node | None = known.get(term)
             if value is None:
-                value = converted[term] = from_ox(term)  # type: ignore[assignment]
+                value = known[term] = from_ox(term)  # type: ignore[assignment]
             row[name] = value
         rows.append(row)
     return Rows("SELECT", variables=variables, rows=tuple(rows))
 
 
 def _terms(dataset: Dataset | Graph) -> dict[Any, Any]:
-    """The rdflib term of each Oxigraph term met so far in this store's answers.
+    """The rdflib term of each Oxigraph IRI and blank node met so far in this store's answers.
 
     One object per term across queries: converting is slow, and dictionaries keyed by terms
     from different answers then compare by identity, not by rdflib's own ``__eq__``.
