@@ -73,9 +73,9 @@ def _build(folder: Path, store: Path, nquads: Path, *, rdflib: bool) -> dict[str
     del dumped
     base_time, base_mb = _child(
         "import pyoxigraph as ox, tempfile\n"
-        "with tempfile.TemporaryDirectory() as d:\n"
+        "with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as d:\n"
         f"    s = ox.Store(d); s.bulk_load(path={str(nquads)!r}, format=ox.RdfFormat.N_QUADS)\n"
-        "    s.flush(); s.optimize()"
+        "    s.flush(); s.optimize(); del s"  # closed before its folder goes
     )
     rdflib_time = rdflib_mb = None
     if rdflib:
@@ -97,7 +97,7 @@ def _queries(dataset, direct, rdflib_dataset) -> dict[str, float]:  # type: igno
         dataset,
         "SELECT ?policy ?supplier ?recipient ?enemy ?day WHERE { ?policy odrl:assigner ?supplier ; "
         "dcterms:date ?day ; odrl:permission ?rule . ?rule odrl:assignee ?recipient ; odrl:constraint "
-        "[ odrl:leftOperand odrl:spatial ; odrl:rightOperand ?enemy ] } LIMIT 1",
+        "[ odrl:leftOperand odrl:spatial ; odrl:rightOperand ?enemy ] } ORDER BY ?policy ?rule LIMIT 1",
     ).rows[0]
     values = {
         "grantee": row["recipient"],
