@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 __all__ = [
     "KIND_COLOURS",
     "MAX_ACTORS",
+    "MAX_ARROWS_PER_ACTOR",
     "PERMITTED",
     "PROHIBITED",
     "RELATION_STYLES",
@@ -182,7 +183,7 @@ def _ring_layout(graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
 #: the most actors :func:`draw_actor_network` draws by default
 MAX_ACTORS = 60
 #: arrows drawn per actor drawn, at most: a denser network shows its most claimed relations
-MAX_ARROWS_PER_ACTOR = 8
+MAX_ARROWS_PER_ACTOR = 4
 
 
 def _most_connected(graph: nx.MultiDiGraph, most: int) -> tuple[nx.MultiDiGraph, int, int]:

@@ -8,6 +8,7 @@ from matplotlib.colors import to_hex
 from graph.build import policies
 from graph.draw import (
     KIND_COLOURS,
+    MAX_ARROWS_PER_ACTOR,
     PERMITTED,
     PROHIBITED,
     RELATION_STYLES,
@@ -65,9 +66,10 @@ def test_a_dense_network_shows_the_relations_most_claims_make():
                     for claim in range(claims):
                         network.add_edge(u, v, relation=relation, source=f"s{claim}")
     drawing = draw_actor_network(network, max_actors=6)
-    assert len(drawing.edges) == 8 * 6 and drawing.hidden_relations == 90 - 48
-    # every support arrow (the most claimed) is drawn before any other relation
-    assert sum(1 for *_, relation in drawing.edges if relation == "supports") == 30
+    assert len(drawing.edges) == MAX_ARROWS_PER_ACTOR * 6 < 90
+    assert drawing.hidden_relations == 90 - len(drawing.edges)
+    # the support arrows (each claimed three times) are drawn before any other relation
+    assert {relation for *_, relation in drawing.edges} == {"supports"}
     assert "others are not drawn" in drawing.note
 
 
