@@ -368,11 +368,9 @@ class PolicyEngine:
         for policy, rows in self.statements.items():
             self._denial_rows[str(policy)] += [row for row in rows if row["kind"] == PG.Denial]
         self._candidate_lists: dict[tuple[URIRef, URIRef, URIRef], list[_Rule]] = {}
-        # each decision looks at one grantor's rules only, in order
-        self._by_grantor: dict[URIRef, list[_Rule]] = defaultdict(list)
+        # each decision looks at one grantor's rules for one assignee only, in order
         self._by_pair: dict[tuple[URIRef, URIRef], list[_Rule]] = defaultdict(list)
         for rule in sorted(self.rules.values(), key=lambda r: r.order):
-            self._by_grantor[rule.grantor].append(rule)
             self._by_pair[(rule.grantor, rule.assignee)].append(rule)
         self._checkers = {
             ODRL2.spatial: self._check_place,
@@ -577,9 +575,6 @@ class PolicyEngine:
             if ended is None:
                 return None, f"revoked some day in {end} by {self.label(revoker)}: cannot tell for {day}"
         return True, f"from {start}" + (", not revoked" if self.revoked_by.get(rule.iri) else "")
-
-    def _actor_matches(self, assignee: URIRef, actor: URIRef) -> bool:
-        return assignee == actor or assignee in self.states.get(actor, set())
 
     def _state_of(self, actor: URIRef) -> set[Node]:
         return self.states.get(actor, set()) or {actor}
