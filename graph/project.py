@@ -30,13 +30,13 @@ from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from graph.namespaces import ODRL2, ONTOLOGY_IRI, PG, PREFIXES, PROV
 from graph.quads import BNODE, IRI, LITERAL, read_quads
-from graph.queries import get_query, run_query
+from graph.queries import get_query, is_remote, run_query
 from graph.results import short_iri
 
 __all__ = ["actor_view", "label_of", "node_id", "node_term", "to_dataset", "to_networkx"]
@@ -71,7 +71,7 @@ def label_of(dataset: Dataset, term: Node | None) -> str:
     """
     if term is None:
         return ""
-    remote = hasattr(dataset.store, "query_endpoint")  # it cannot be asked about a blank node by name
+    remote = is_remote(dataset)  # it cannot be asked about a blank node by name
     label = None if remote and isinstance(term, BNode) else dataset.value(term, RDFS.label)
     if label is not None:
         return str(label)
@@ -176,11 +176,6 @@ class _Index:
                 ),
             }
         return cache[key]
-
-
-def _view(dataset: Dataset, name: URIRef) -> Graph:
-    """One named graph of a dataset, read in place (a read-only store cannot add it)."""
-    return Graph(store=dataset.store, identifier=name, namespace_manager=dataset.namespace_manager)
 
 
 def to_networkx(dataset: Dataset, *, include_ontology: bool = False) -> nx.MultiDiGraph:

@@ -27,6 +27,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from graph.namespaces import ONTOLOGY_IRI
+from graph.queries import is_remote, run_query
 
 __all__ = ["BNODE", "IRI", "LITERAL", "Quad", "read_quads"]
 
@@ -49,8 +50,7 @@ def read_quads(dataset: Dataset) -> Iterator[Quad]:
     if inner is not None:
         yield from _oxigraph_quads(inner)
         return
-    if hasattr(dataset.store, "query_endpoint"):
-        from graph.queries import run_query
+    if is_remote(dataset):
         from graph.stores import source_graphs
 
         ours = {ONTOLOGY_IRI, *source_graphs(dataset)}  # not the endpoint's other graphs

@@ -468,9 +468,9 @@ def count_quads(dataset: Dataset) -> int:
     inner = getattr(dataset.store, "_inner", None)
     if inner is not None:
         return len(inner)
-    if hasattr(dataset.store, "query_endpoint"):
-        from graph.queries import run_query
+    from graph.queries import is_remote, run_query
 
+    if is_remote(dataset):
         ours = {ONTOLOGY_IRI, *source_graphs(dataset)}
         rows = run_query(dataset, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
         return sum(int(str(row["n"])) for row in rows if row["g"] in ours)

@@ -50,6 +50,7 @@ __all__ = [
     "NamedQuery",
     "Rows",
     "get_query",
+    "is_remote",
     "list_queries",
     "parse_query",
     "parse_term",
@@ -409,7 +410,7 @@ def _run(
         fast = _run_on_oxigraph(dataset, named, text, max_rows=max_rows)
         if fast is not None:
             return fast
-    if values and _is_remote(dataset):
+    if values and is_remote(dataset):
         result = _ask_endpoint(dataset, named, init)
     else:
         try:
@@ -531,7 +532,7 @@ def _ask_endpoint(dataset: Dataset | Graph, named: NamedQuery, init: dict[str, I
             raise QueryError(f"{named.file or named.name}: {_one_line(exc)}") from None
 
 
-def _is_remote(dataset: Dataset | Graph) -> bool:
+def is_remote(dataset: Dataset | Graph) -> bool:
     """Whether the dataset is a SPARQL endpoint's, reached over HTTP."""
     return hasattr(dataset.store, "query_endpoint")
 
