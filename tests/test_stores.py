@@ -13,6 +13,7 @@ import pytest
 from rdflib import BNode, Literal
 from rdflib.namespace import XSD
 from servers import free_port, oxigraph_server, virtuoso_server
+from test_cli import run
 from test_policy import _read_table
 
 from graph.errors import SourceError
@@ -138,12 +139,6 @@ COMMANDS = [
 ]
 
 
-def _cli(*args: str, cwd: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "graph.cli", *args], capture_output=True, text=True, timeout=600, cwd=cwd
-    )
-
-
 def _lines(text: str) -> list[str]:
     """Output lines in order, blank node names masked (each store names them its own way) and
     GROUP_CONCAT lists sorted (SPARQL leaves their order to the store)."""
@@ -156,7 +151,7 @@ def _lines(text: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def in_memory_output():
-    return {tuple(command): _cli(*command) for command in COMMANDS}
+    return {tuple(command): run(*command) for command in COMMANDS}
 
 
 @pytest.fixture(params=STORES[1:])
@@ -167,7 +162,7 @@ def built_by_the_cli(request, tmp_path):
     else:
         spec = request.getfixturevalue(request.param.replace("-server", "_endpoint"))
         store = str(spec)
-    built = _cli("build", "--store", store, "--quiet")
+    built = run("build", "--store", store, "--quiet")
     assert built.returncode == 0, built.stderr
     assert "loaded 14 sources into " in built.stdout and "1447 triples" in built.stdout
     return store
@@ -176,7 +171,7 @@ def built_by_the_cli(request, tmp_path):
 def test_every_command_reads_a_store_as_it_reads_memory(built_by_the_cli, in_memory_output, tmp_path):
     for command in COMMANDS:
         expected = in_memory_output[tuple(command)]
-        got = _cli(*command, "--store", built_by_the_cli)
+        got = run(*command, "--store", built_by_the_cli)
         assert got.returncode == expected.returncode, (command, got.stderr)
         assert expected.stdout.strip(), command
         if command[0] == "validate":  # a store keeps no files: its sources are named by IRI
@@ -186,10 +181,10 @@ def test_every_command_reads_a_store_as_it_reads_memory(built_by_the_cli, in_mem
     for kind in ("actors", "policy"):
         extra = ["--policy", ":us-kharkiv-counterfire-2024"] if kind == "policy" else []
         out = tmp_path / f"{kind}.svg"
-        drawn = _cli("plot", "--kind", kind, *extra, "--out", str(out), "--store", built_by_the_cli)
+        drawn = run("plot", "--kind", kind, *extra, "--out", str(out), "--store", built_by_the_cli)
         assert drawn.returncode == 0, drawn.stderr
         assert out.read_text().count("<g id=") > 10
-    exported = _cli(
+    exported = run(
         "export", "--format", "graphml", "--out", str(tmp_path / "g.graphml"), "--store", built_by_the_cli
     )
     assert exported.returncode == 0, exported.stderr
