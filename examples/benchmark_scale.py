@@ -133,17 +133,24 @@ def _engine(dataset, seed: int) -> dict[str, float]:  # type: ignore[no-untyped-
 
     engine_time, engine = _timed(PolicyEngine, dataset)
     rng = random.Random(seed)
-    rules = [r for r in engine.rules.values() if engine.collection_systems.get(r.target)]
+    known = engine.knowledge
+    rules = [r for r in engine.rules if known.collection_systems.get(r.target)]
     actions = []
     for rule in rng.sample(rules, min(2000, len(rules))):
         start = engine.policy_start(rule.policy)
-        places = sorted(rule.constraints.get((ODRL2.spatial, ODRL2.isPartOf), set()))
-        if start is None or not places:
+        places = sorted(
+            v
+            for c in rule.constraints
+            if (c.left, c.operator) == (ODRL2.spatial, ODRL2.isPartOf)
+            for v in c.values
+        )
+        suppliers = sorted(known.collection_supplier.get(rule.target, set()))
+        if start is None or not places or len(suppliers) != 1:
             continue
         day = start.last + timedelta(days=rng.randint(0, 400))
-        weapon = rng.choice(sorted(engine.collection_systems[rule.target]))
+        weapon = rng.choice(sorted(known.collection_systems[rule.target]))
         actions.append(
-            Action(actor=rule.assignee, weapon=weapon, supplier=rule.supplier, place=places[0], day=day)
+            Action(actor=rule.assignee, weapon=weapon, supplier=suppliers[0], place=places[0], day=day)
         )
     decide_time, outcomes = _timed(lambda: [engine.decide(a).outcome for a in actions])
     rate = len(actions) / decide_time

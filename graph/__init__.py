@@ -18,6 +18,12 @@ True
 >>> rows = graph.run_query(corpus.dataset, graph.get_query("cq4-supporters"))
 >>> sorted({str(row["actor"]).rsplit("/", 1)[-1] for row in rows})
 ['France', 'UnitedKingdom']
+>>> from datetime import date
+>>> from graph.namespaces import PG, PGR
+>>> engine = graph.PolicyEngine(corpus.dataset)
+>>> engine.decide(graph.Action(actor=PGR.Ukraine, weapon=PG.Rocket, place=PGR.BelgorodOblast,
+...                            supplier=PGR.UnitedStates, day=date(2024, 6, 5))).outcome.words
+'permitted if'
 """
 
 from graph.analyze import all_paths, centrality, find_node, neighbours, shortest_path
@@ -26,6 +32,8 @@ from graph.draw import Drawing, draw_actor_network, draw_policy, save
 from graph.errors import OutputError, PolicygraphError, QueryError, SourceError, ValidationError
 from graph.graphpage import write_graph_page
 from graph.load import Corpus, Source, load, load_ontology, parse_source, read_source
+from graph.policy import Action, Decision, Outcome, PolicyEngine
+from graph.policy.audit import audit
 from graph.project import actor_view, to_dataset, to_networkx
 from graph.queries import NamedQuery, Rows, get_query, list_queries, parse_query, read_query, run_query
 from graph.report import make_report, write_report
@@ -35,12 +43,16 @@ from graph.server import Endpoint
 from graph.validate import ValidationReport, Violation, validate, validate_ontology
 
 __all__ = [
+    "Action",
     "BuildResult",
     "Corpus",
+    "Decision",
     "Drawing",
     "Endpoint",
     "NamedQuery",
+    "Outcome",
     "OutputError",
+    "PolicyEngine",
     "PolicygraphError",
     "QueryError",
     "Rows",
@@ -52,6 +64,7 @@ __all__ = [
     "Violation",
     "actor_view",
     "all_paths",
+    "audit",
     "build",
     "centrality",
     "competency_answers",

@@ -63,9 +63,12 @@ def find_node(graph: nx.Graph, name: str) -> str:
 
 
 def _aliases(data: dict[str, Any]) -> set[str]:
-    value = data.get("skos:altLabel", [])
-    values = value if isinstance(value, list) else [value]
-    return {str(v).casefold() for v in values}
+    """Other names of a node: its aliases, and for an actor the names that stand for it."""
+    found = set()
+    for key in ("skos:altLabel", "pg:metonym"):
+        value = data.get(key, [])
+        found |= {str(v).casefold() for v in (value if isinstance(value, list) else [value])}
+    return found
 
 
 def neighbours(

@@ -36,7 +36,7 @@ from rdflib.namespace import RDF, SKOS
 from graph.draw import PERMITTED, PROHIBITED, Drawing, _new_axes
 from graph.history import timeline
 from graph.namespaces import GEO, ODRL2, PG
-from graph.policy import Action, PolicyEngine
+from graph.policy import Action, Outcome, PolicyEngine
 from graph.project import label_of
 
 if TYPE_CHECKING:
@@ -53,18 +53,20 @@ __all__ = [
 
 #: Cell colour by outcome.
 OUTCOME_COLOURS = {
-    "permitted": PERMITTED,
-    "prohibited": PROHIBITED,
-    "not permitted": "#bdbdbd",
-    "contested": "#fdae61",
-    "unknown": "#ffffff",
+    Outcome.PERMITTED: PERMITTED,
+    Outcome.CONDITIONAL: "#d9ef8b",
+    Outcome.PROHIBITED: PROHIBITED,
+    Outcome.NOT_PERMITTED: "#bdbdbd",
+    Outcome.CONTESTED: "#fdae61",
+    Outcome.UNKNOWN: "#ffffff",
 }
 _OUTCOME_MARKS = {
-    "permitted": "yes",
-    "prohibited": "no",
-    "not permitted": "-",
-    "contested": "?!",
-    "unknown": "?",
+    Outcome.PERMITTED: "yes",
+    Outcome.CONDITIONAL: "if",
+    Outcome.PROHIBITED: "no",
+    Outcome.NOT_PERMITTED: "-",
+    Outcome.CONTESTED: "?!",
+    Outcome.UNKNOWN: "?",
 }
 
 #: Marker and colour by kind of change, for the timeline.
@@ -219,7 +221,7 @@ def draw_policy_matrix(
                 ha="center",
                 va="center",
                 fontsize=9,
-                color="white" if decision.outcome in ("permitted", "prohibited") else "black",
+                color="white" if decision.outcome in (Outcome.PERMITTED, Outcome.PROHIBITED) else "black",
             )
             key = (
                 f"{label_of(dataset, grantor)} / {_row_label(dataset, weapon)} / {label_of(dataset, column)}"

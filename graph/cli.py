@@ -69,6 +69,28 @@ _max_rows_option = click.option(
     help="Rows an answer may have before the query is stopped.",
 )
 #: --format for the time-travel commands: text for people, the SPARQL result formats for programs
+_known_by_option = click.option(
+    "--known-by",
+    "known_by",
+    help="The day of reporting, YYYY-MM-DD: only sources published by then count. Default: every source.",
+)
+
+
+_conflict_option = click.option(
+    "--conflict",
+    type=click.Choice(["prohibit", "perm", "invalid"]),
+    default="prohibit",
+    show_default=True,
+    help="When a permission and a prohibition both apply and their policies declare no strategy.",
+)
+_dates_option = click.option(
+    "--dates",
+    type=click.Choice(["strict", "earliest", "latest"]),
+    default="strict",
+    show_default=True,
+    help="A decision dated only to the month or year: strict leaves the days inside it unknown; "
+    "earliest or latest reads it as its first or last day.",
+)
 _history_format = click.option(
     "--format",
     "-f",
@@ -240,6 +262,7 @@ def validate(sources: tuple[str, ...], ontology: bool, store: str) -> None:
     show_default=True,
 )
 @click.option("--list", "list_", is_flag=True, help="List the named queries and their parameters.")
+@_known_by_option
 @_timeout_option
 @_max_rows_option
 @_store_option
@@ -250,6 +273,7 @@ def query(
     params: tuple[str, ...],
     fmt: str,
     list_: bool,
+    known_by: str | None,
     timeout: float,
     max_rows: int,
     store: str,
@@ -288,9 +312,8 @@ def query(
         if not eq or not key:
             raise QueryError(f"--param {item!r}: write NAME=VALUE")
         bindings[key.strip()] = value
-    rows = run_query(
-        _corpus(sources, store).dataset, named, bindings=bindings, timeout=timeout, max_rows=max_rows
-    )
+    dataset = _reported(_corpus(sources, store).dataset, known_by)
+    rows = run_query(dataset, named, bindings=bindings, timeout=timeout, max_rows=max_rows)
     click.echo(format_rows(rows, fmt, title=named.question or None), nl=False)
 
 
@@ -635,6 +658,12 @@ def serve(
 @click.option("--date", "day", help="The day of the briefing, YYYY-MM-DD. Default: the latest decision.")
 @click.option("--since", help="Count changes from this day, YYYY-MM-DD. Default: 30 days before --date.")
 @click.option(
+    "--known-by",
+    "known_by",
+    help="The day of reporting, YYYY-MM-DD: only sources published by then count. "
+    "Default: the briefing's day.",
+)
+@click.option(
     "--out",
     "-o",
     default="out",
@@ -643,7 +672,9 @@ def serve(
     help="The folder to write to.",
 )
 @_store_option
-def report(sources: tuple[str, ...], day: str | None, since: str | None, out: str, store: str) -> None:
+def report(
+    sources: tuple[str, ...], day: str | None, since: str | None, known_by: str | None, out: str, store: str
+) -> None:
     """Write a briefing for a day: one HTML file to send, and Markdown with its diagrams.
 
     \b
@@ -662,7 +693,8 @@ def report(sources: tuple[str, ...], day: str | None, since: str | None, out: st
     start = _day(since) if since else None
     if start is not None and start > when:
         raise QueryError(f"--since {start} is after --date {when}: give an earlier --since")
-    written = write_report(make_report(dataset, day=when, since=start), out)
+    reported = _day(known_by) if known_by else when
+    written = write_report(make_report(dataset, day=when, since=start, known_by=reported), out)
     click.echo("wrote " + ", ".join(str(p) for p in written))
 
 
@@ -695,8 +727,13 @@ def generate(triples: int, seed: int, out: str) -> None:
     )
 
 
-#: Exit codes of ``policygraph check``, by outcome.
-CHECK_EXIT = {"permitted": 0, "prohibited": 10, "not permitted": 11, "contested": 12, "unknown": 13}
+def _reported(dataset: Any, known_by: str | None) -> Any:
+    """The dataset as reported by the ``--known-by`` day (itself without one)."""
+    if not known_by:
+        return dataset
+    from graph.reported import reported_by
+
+    return reported_by(dataset, _day(known_by))
 
 
 def _day(text: str | None) -> date:
@@ -725,14 +762,10 @@ def _day(text: str | None) -> date:
 )
 @click.option("--place", help="Where: a city, region or state (Belgorod Oblast, Moscow, Crimea).")
 @click.option("--purpose", help="What for: counter-fire, air defence, self-defence.")
-@click.option("--date", "day", help="The day, YYYY-MM-DD. Default: today.")
-@click.option(
-    "--conflict",
-    type=click.Choice(["prohibit", "perm", "invalid"]),
-    default="prohibit",
-    show_default=True,
-    help="When a permission and a prohibition both apply and their policies declare no strategy.",
-)
+@click.option("--date", "day", help="The day of the action, YYYY-MM-DD. Default: today.")
+@_known_by_option
+@_dates_option
+@_conflict_option
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @_source_option
 @_store_option
@@ -744,6 +777,8 @@ def check(
     place: str | None,
     purpose: str | None,
     day: str | None,
+    known_by: str | None,
+    dates: str,
     conflict: str,
     fmt: str,
     sources: tuple[str, ...],
@@ -752,9 +787,10 @@ def check(
     """Decide whether an actor may use a weapon against a target, here, on a day, and who says so.
 
     \b
-    Answers permitted (exit 0), prohibited (10), not permitted (11), contested (12)
-    or unknown (13), with every rule considered, each constraint held or failed and
-    why, and the sources behind each rule. For example:
+    Answers permitted (exit 0), prohibited (10), not permitted (11), contested (12),
+    unknown (13) or permitted if (14: only under a condition the question left open),
+    with every rule considered, each constraint held, failed or open and why, the facts
+    used and the sources that assert each rule. For example:
       policygraph check --weapon rocket --supplier US --target-type "massing troops" \\
           --place "Belgorod Oblast" --date 2024-06-05
     """
@@ -771,12 +807,38 @@ def check(
         purpose=resolve(dataset, purpose, kind="purpose") if purpose else None,
         day=_day(day),
     )
-    decision = PolicyEngine(dataset, conflict=conflict).decide(action)
+    known = _day(known_by) if known_by else None
+    decision = PolicyEngine(dataset, conflict=conflict, known_by=known, dates=dates).decide(action)
     if fmt == "json":
         click.echo(json.dumps(decision.as_dict(), indent=2))
     else:
         click.echo(decision.text())
-    raise SystemExit(CHECK_EXIT[decision.outcome])
+    raise SystemExit(decision.exit_code)
+
+
+@cli.command()
+@click.option(
+    "--format", "-f", "fmt", type=click.Choice(["text", "csv", "json"]), default="text", show_default=True
+)
+@_conflict_option
+@_dates_option
+@_source_option
+@_store_option
+def audit(fmt: str, conflict: str, dates: str, sources: tuple[str, ...], store: str) -> None:
+    """Check every reported event (a strike, a first use) against the rules in force on its day.
+
+    \b
+    Each event is decided for the day it happened, with only the sources published by
+    the day its own source was: the outcome, the deciding rules and their sources. For example:
+      policygraph audit -f csv > audit.csv
+    """
+    from graph.policy import PolicyEngine
+    from graph.policy.audit import audit as run_audit
+    from graph.policy.audit import format_audit
+
+    dataset = _corpus(sources, store).dataset
+    rows = run_audit(dataset, engine=PolicyEngine(dataset, conflict=conflict, dates=dates))
+    click.echo(format_audit(rows, fmt), nl=False)
 
 
 def _print_grouped(rows: Any, fmt: str, title: str, line: Callable[[dict[str, Any]], str]) -> None:
@@ -802,15 +864,16 @@ def _sources_text(value: Any) -> str:
 
 @cli.command()
 @click.option("--date", "day", help="The day, YYYY-MM-DD. Default: today.")
+@_known_by_option
 @_history_format
 @_source_option
 @_store_option
-def state(day: str | None, fmt: str, sources: tuple[str, ...], store: str) -> None:
-    """Every rule in force on a day, per grantor, with its sources."""
+def state(day: str | None, known_by: str | None, fmt: str, sources: tuple[str, ...], store: str) -> None:
+    """Every rule in force on a day, per grantor, with the sources that assert it."""
     from graph.history import state as run_state
 
     when = _day(day)
-    rows = run_state(_corpus(sources, store).dataset, when)
+    rows = run_state(_reported(_corpus(sources, store).dataset, known_by), when)
     _print_grouped(
         rows,
         fmt,
@@ -825,17 +888,20 @@ def state(day: str | None, fmt: str, sources: tuple[str, ...], store: str) -> No
 @cli.command()
 @click.option("--from", "start", required=True, help="The earlier day, YYYY-MM-DD (changes after it count).")
 @click.option("--to", "end", help="The later day, YYYY-MM-DD. Default: today.")
+@_known_by_option
 @_history_format
 @_source_option
 @_store_option
-def diff(start: str, end: str | None, fmt: str, sources: tuple[str, ...], store: str) -> None:
+def diff(
+    start: str, end: str | None, known_by: str | None, fmt: str, sources: tuple[str, ...], store: str
+) -> None:
     """What changed between two days: granted, extended, narrowed, revoked, unchanged restrictions."""
     from graph.history import diff as run_diff
 
     first, last = _day(start), _day(end)
     if last < first:
         raise QueryError(f"--to {last} is before --from {first}: swap them")
-    rows = run_diff(_corpus(sources, store).dataset, first, last)
+    rows = run_diff(_reported(_corpus(sources, store).dataset, known_by), first, last)
     _print_grouped(
         rows,
         fmt,
@@ -849,14 +915,15 @@ def diff(start: str, end: str | None, fmt: str, sources: tuple[str, ...], store:
 
 
 @cli.command()
+@_known_by_option
 @_history_format
 @_source_option
 @_store_option
-def timeline(fmt: str, sources: tuple[str, ...], store: str) -> None:
+def timeline(known_by: str | None, fmt: str, sources: tuple[str, ...], store: str) -> None:
     """The decisions and statements in order, per grantor, with the kind of change and confidence."""
     from graph.history import timeline as run_timeline
 
-    rows = run_timeline(_corpus(sources, store).dataset)
+    rows = run_timeline(_reported(_corpus(sources, store).dataset, known_by))
     _print_grouped(
         rows,
         fmt,

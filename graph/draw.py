@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 from rdflib import Dataset, URIRef
 
+from graph.policy.constraints import operator_words, order_of
 from graph.project import label_of
 from graph.queries import get_query, parse_query, run_query
 from graph.results import short
@@ -451,7 +452,7 @@ def _policy_boxes(dataset: Dataset, policy: URIRef) -> tuple[_Boxes, list[tuple[
         for left, operator, right in rule["conditions"]:
             grouped[(left, operator)].append(right)
         for (left, operator), rights in sorted(
-            grouped.items(), key=lambda g: (_ORDER.get(str(g[0][0]), 9), str(g[0]))
+            grouped.items(), key=lambda g: (order_of(URIRef(g[0][0])), str(g[0]))
         ):
             key = f"{left} {operator} {' '.join(sorted(str(r) for r in rights))}"
             add(4, key, _condition_text(dataset, left, operator, rights), "#f7f7f7")
@@ -576,34 +577,11 @@ def draw_policy(
     return drawing
 
 
-_OPERATOR_WORDS = {
-    "isPartOf": "within",
-    "eq": "is",
-    "isAnyOf": "is one of",
-    "isA": "is a",
-    "gteq": "from",
-    "lteq": "until",
-    "neq": "is not",
-    "isNoneOf": "is none of",
-}
-
-
-_ORDER = {
-    "http://www.w3.org/ns/odrl/2/spatial": 0,
-    "https://w3id.org/policygraph/ontology#acrossBorderFrom": 1,
-    "https://w3id.org/policygraph/ontology#depth": 2,
-    "https://w3id.org/policygraph/ontology#weaponClass": 3,
-    "https://w3id.org/policygraph/ontology#targetType": 4,
-    "http://www.w3.org/ns/odrl/2/purpose": 5,
-    "http://www.w3.org/ns/odrl/2/dateTime": 6,
-}
-
-
 def _condition_text(dataset: Dataset, left: Any, operator: Any, rights: list[Any]) -> str:
     left_text = label_of(dataset, left)
     op = str(operator).rsplit("/", 1)[-1]
     values = ", ".join(sorted(label_of(dataset, r) for r in rights))
-    return f"{left_text} {_OPERATOR_WORDS.get(op, op)} {values}"
+    return f"{left_text} {operator_words(op)} {values}"
 
 
 def save(drawing: Drawing, path: str, *, dpi: int = 150) -> None:

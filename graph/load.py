@@ -153,6 +153,13 @@ def parse_source(text: str, *, name: str, limits: Limits = DEFAULT_LIMITS) -> So
     document = documents[0]
     if isinstance(document, BNode) or not isinstance(document, URIRef):
         raise SourceError(name, "the source document needs an IRI, not a blank node", line=None)
+    if document == ONTOLOGY_IRI or str(document).startswith((str(PG), "urn:x-rdflib:")):
+        raise SourceError(
+            name,
+            f"the source document {document} is named like the ontology's or the default graph: "
+            "give it its own IRI (src:publisher-YYYY-MM-DD)",
+            line=_line_of(text, str(document).rsplit("#", 1)[-1].rsplit("/", 1)[-1]),
+        )
     _bind(graph)
     return Source(iri=document, file=name, graph=graph)
 

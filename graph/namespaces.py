@@ -70,6 +70,7 @@ class PG(DefinedNamespace):
     Assurance: URIRef
     AttackAircraft: URIRef
     AttackingForces: URIRef
+    Background: URIRef
     BallisticMissile: URIRef
     BorderArea: URIRef
     City: URIRef
@@ -84,6 +85,7 @@ class PG(DefinedNamespace):
     DeepInside: URIRef
     Denial: URIRef
     DepthScheme: URIRef
+    Event: URIRef
     GovernmentBody: URIRef
     GuidedRocket: URIRef
     HighConfidence: URIRef
@@ -123,6 +125,7 @@ class PG(DefinedNamespace):
     State: URIRef
     Statement: URIRef
     StatementKindScheme: URIRef
+    Strike: URIRef
     Supports: URIRef
     TacticalBallisticMissile: URIRef
     TargetTypeScheme: URIRef
@@ -135,16 +138,20 @@ class PG(DefinedNamespace):
     addressee: URIRef
     affiliation: URIRef
     aim: URIRef
+    announced: URIRef
     beneficiary: URIRef
     carriedOverFrom: URIRef
     citedExample: URIRef
+    closeAllyOf: URIRef
     concerning: URIRef
     conductedBy: URIRef
     confidence: URIRef
+    controlledBy: URIRef
     decidedBy: URIRef
     depth: URIRef
     directedAgainst: URIRef
     distanceToBorderKm: URIRef
+    eventPurpose: URIRef
     extends: URIRef
     firedFrom: URIRef
     holder: URIRef
@@ -154,12 +161,15 @@ class PG(DefinedNamespace):
     location: URIRef
     maxRangeKm: URIRef
     memberCount: URIRef
+    metonym: URIRef
     motivatedBy: URIRef
     narrows: URIRef
     outcome: URIRef
     partOfConflict: URIRef
     partOfGroup: URIRef
     party: URIRef
+    performedBy: URIRef
+    populationRank: URIRef
     position: URIRef
     quote: URIRef
     recipient: URIRef
@@ -170,11 +180,14 @@ class PG(DefinedNamespace):
     startDate: URIRef
     statementKind: URIRef
     strike: URIRef
+    struck: URIRef
     summary: URIRef
+    suppliedBy: URIRef
     supplier: URIRef
     targetType: URIRef
     weaponClass: URIRef
     weaponSystem: URIRef
+    weaponUsed: URIRef
 
 
 PGR = Namespace("https://w3id.org/policygraph/id/")

@@ -97,6 +97,9 @@ _LEFT, _OPERATOR, _RIGHT, _TYPE = (
 )
 
 
+_RULE_LINKS = (str(ODRL2.permission), str(ODRL2.prohibition))
+
+
 def _text_short(key: str, kind: str = IRI) -> str:
     """:func:`graph.results.short` of a term read as text."""
     return short_iri(key) if kind == IRI else key
@@ -111,6 +114,8 @@ class _Index:
         self.values: dict[tuple[str, str], list[tuple[str, str]]] = {}  # blank node's (predicate) -> objects
         self.parents: dict[tuple[str, str], str] = {}  # (graph, blank node) -> its first subject
         self.qualifying: dict[tuple[str, str, str], list[str]] = {}  # (graph, claim, predicate) -> values
+        #: (graph, named rule) -> the policy that states it there: a rule is part of its policy's claim
+        self.rule_policy: dict[tuple[str, str], str] = {}
         qualifying = (_CONFIDENCE, _ATTRIBUTED)
         for s, p, o, kind, g in read_quads(dataset):
             triples = self.quads.get(g)
@@ -125,6 +130,8 @@ class _Index:
                 self.parents.setdefault((g, o), s)
             if p in qualifying:
                 self.qualifying.setdefault((g, s, p), []).append(o)
+            if p in _RULE_LINKS and kind == IRI:
+                self.rule_policy.setdefault((g, o), s)
         self._label_cache: dict[str, str] = {}
 
     def first(self, key: str, predicate: str) -> str | None:
@@ -152,7 +159,10 @@ class _Index:
         return label
 
     def claim(self, graph: str, subject: str) -> str:
-        """The named resource a (possibly blank) subject belongs to within one graph."""
+        """The named resource a (possibly blank) subject belongs to within one graph.
+
+        A rule with no attribution of its own in that graph belongs to its policy's claim.
+        """
         seen: set[str] = set()
         while subject.startswith("_:") and subject not in seen:
             seen.add(subject)
@@ -160,6 +170,9 @@ class _Index:
             if parent is None:
                 break
             subject = parent
+        policy = self.rule_policy.get((graph, subject))
+        if policy is not None and (graph, subject, _ATTRIBUTED) not in self.qualifying:
+            return policy
         return subject
 
     def qualifiers(self, graph: str, claim: str, cache: dict[Any, dict[str, Any]]) -> dict[str, Any]:
@@ -312,7 +325,8 @@ def actor_view(dataset: Dataset) -> nx.MultiDiGraph:
     Returns
     -------
     networkx.MultiDiGraph
-        Nodes keyed by IRI with ``label``, ``skos:altLabel`` (aliases) and ``kind`` (``State``, ``Person``,
+        Nodes keyed by IRI with ``label``, ``skos:altLabel`` (aliases), ``pg:metonym`` (names
+        that stand for the actor: "Washington") and ``kind`` (``State``, ``Person``,
         ``GovernmentBody``, ``MilitaryForce``, ``MediaOutlet`` or ``Actor``). One edge per
         relation, claim and source, with ``relation``, ``via`` (the policy, stance or
         other claim it comes from), ``source`` and ``confidence``.
@@ -327,7 +341,10 @@ def actor_view(dataset: Dataset) -> nx.MultiDiGraph:
                     node_id(term),
                     label=label_of(dataset, term),
                     kind=_actor_kind(dataset, term),
-                    **{"skos:altLabel": sorted(str(a) for a in dataset.objects(term, SKOS.altLabel))},
+                    **{
+                        "skos:altLabel": sorted(str(a) for a in dataset.objects(term, SKOS.altLabel)),
+                        "pg:metonym": sorted(str(m) for m in dataset.objects(term, PG.metonym)),
+                    },
                 )
         assert row["from"] is not None and row["to"] is not None
         relation = str(row["relation"])

@@ -180,8 +180,13 @@ def _svg(drawing: object) -> bytes:
     return svg
 
 
-def make_report(dataset: Dataset, *, day: date, since: date | None = None) -> Report:
+def make_report(
+    dataset: Dataset, *, day: date, since: date | None = None, known_by: date | None = None
+) -> Report:
     """Gather the briefing for ``day``; changes are counted from ``since`` (30 days before by default).
+
+    Only what sources published by ``known_by`` (default: ``day`` itself) is used: a briefing
+    as of a day never shows what was reported later.
 
     Raises
     ------
@@ -196,10 +201,12 @@ def make_report(dataset: Dataset, *, day: date, since: date | None = None) -> Re
     from graph.draw import draw_actor_network
     from graph.history import by_grantor, diff, state
     from graph.project import actor_view
+    from graph.reported import reported_by
 
     since = since or day - timedelta(days=30)
     if since > day:
         raise ValueError(f"the start of the changes ({since}) is after the day of the briefing ({day})")
+    dataset = reported_by(dataset, known_by or day)
     sections: list[Section] = []
 
     in_force = state(dataset, day)
@@ -299,7 +306,12 @@ def make_report(dataset: Dataset, *, day: date, since: date | None = None) -> Re
         f"{counts.statements} statements. Changes are counted from {since}."
     )
     return Report(
-        day=day, since=since, title=f"Briefing: policies as of {day}", summary=summary, sections=sections
+        day=day,
+        since=since,
+        title=f"Briefing: policies as of {day}"
+        + (f", as reported by {known_by}" if known_by and known_by != day else ""),
+        summary=summary,
+        sections=sections,
     )
 
 

@@ -136,7 +136,7 @@ def _check(state: _State, params: Mapping[str, str]) -> Reply:
     from graph.policy import Action, PolicyEngine
     from graph.resolve import resolve
 
-    known = {"actor", "weapon", "supplier", "target-type", "place", "purpose", "date", "conflict"}
+    known = {"actor", "weapon", "supplier", "target-type", "place", "purpose", "date", "known-by", "conflict"}
     unknown = sorted(set(params) - known)
     if unknown:
         raise ProtocolError(400, f"the check has no field {unknown[0]!r}: use {', '.join(sorted(known))}")
@@ -153,6 +153,7 @@ def _check(state: _State, params: Mapping[str, str]) -> Reply:
 
     try:
         day = parse_day(params["date"]) if params.get("date") else date.today()
+        known_by = parse_day(params["known-by"]) if params.get("known-by") else None
     except ValueError as exc:
         raise ProtocolError(400, str(exc)) from None
     action = Action(
@@ -165,7 +166,7 @@ def _check(state: _State, params: Mapping[str, str]) -> Reply:
         day=day,
     )
     engine = _derived(state, f"engine-{conflict}", lambda: PolicyEngine(dataset, conflict=conflict))
-    decision = engine.decide(action)
+    decision = engine.as_known_by(known_by).decide(action)
     body = dict(decision.as_dict(), text=decision.text())
     return Reply(200, "application/json", json.dumps(body, indent=2, default=str).encode("utf-8"))
 
@@ -185,7 +186,7 @@ def _page_data(dataset: Dataset, *, allow_update: bool) -> dict[str, Any]:
         for q in list_queries()
     ]
     names = {
-        kind: sorted({label for label, _ in candidates(dataset, kind).values()})
+        kind: sorted({c.label for c in candidates(dataset, kind).values()})
         for kind in ("actor", "weapon", "place", "target-type", "purpose")
     }
     prefixes = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(PREFIXES.items()) if p in _EDITOR_PREFIXES)

@@ -29,7 +29,7 @@ from itertools import combinations
 from pathlib import Path
 
 from rdflib import BNode, Graph, URIRef
-from rdflib.namespace import RDF, RDFS, SH
+from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
 from graph.load import Corpus, Source, load_ontology
@@ -233,6 +233,71 @@ def _vocabulary(corpus: Corpus, locator: _Locator) -> list[Violation]:
     return _unique(found)
 
 
+#: namespaces whose terms only the ontology (or the standard that owns them) describes
+_VOCABULARIES = tuple(ns for prefix, ns in PREFIXES.items() if prefix not in ("", "src", "wd"))
+#: links that make one term stand for another: refused on a vocabulary term, as subject or object
+_SAMENESS = (OWL.sameAs, OWL.equivalentClass, OWL.equivalentProperty)
+
+
+def _trust_boundary(corpus: Corpus, locator: _Locator) -> list[Violation]:
+    """Sources describe entities, claims, policies and events, never the vocabulary.
+
+    A statement about an ontology term (its classes, broader concepts, schemes, domain,
+    sameness) would change the rules for every source: it is refused, at the source's
+    own line. Extending a hierarchy stays the sources' business: a new weapon system
+    typed with a class, a new place within a region, a new concept under an ontology
+    concept (the new thing is the subject).
+    """
+    ontology = corpus.dataset.graph(ONTOLOGY_IRI)
+    defined = {s for s in ontology.subjects() if isinstance(s, URIRef)}
+
+    def vocabulary(node: Node) -> bool:
+        return isinstance(node, URIRef) and (node in defined or str(node).startswith(_VOCABULARIES))
+
+    found = []
+    for source in corpus.sources:
+        for s, p, o in source.graph:
+            if vocabulary(s):
+                message = (
+                    f"is an ontology term: a source may not describe it ({_curie(p)} {_curie(o)}); "
+                    "the vocabulary changes only in ontology/"
+                )
+                found.append(_at_term(locator, source, s, message))  # type: ignore[arg-type]
+            elif p in _SAMENESS and vocabulary(o):
+                message = (
+                    f"is made the same as the ontology term {_curie(o)} ({_curie(p)}): "
+                    "a source may not redefine the vocabulary"
+                )
+                found.append(_at_term(locator, source, s, message))  # type: ignore[arg-type]
+    return _unique(found)
+
+
+def _shared_aliases(corpus: Corpus, locator: _Locator) -> list[Violation]:
+    """An alias names one thing: one on two entities, or on one and the label of another, is refused."""
+    from graph.resolve import normalise
+
+    named: dict[str, set[Node]] = {}
+    for s, label in corpus.dataset.subject_objects(RDFS.label):
+        if isinstance(s, URIRef):
+            named.setdefault(normalise(str(label)), set()).add(s)
+    aliased: dict[str, set[Node]] = {}
+    for s, alias in corpus.dataset.subject_objects(SKOS.altLabel):
+        if isinstance(s, URIRef):
+            aliased.setdefault(normalise(str(alias)), set()).add(s)
+    found = []
+    for source in corpus.sources:
+        for s, alias in source.graph.subject_objects(SKOS.altLabel):
+            key = normalise(str(alias))
+            others = sorted((named.get(key, set()) | aliased.get(key, set())) - {s}, key=str)
+            if others and isinstance(s, URIRef):
+                message = (
+                    f"has the alias {str(alias)!r}, which also names {', '.join(_curie(o) for o in others)}: "
+                    "keep it on one entity (a name standing for a government goes in pg:metonym)"
+                )
+                found.append(_at_term(locator, source, s, message))
+    return _unique(found)
+
+
 def _dangling(corpus: Corpus, locator: _Locator) -> list[Violation]:
     """Resources used but never described, and sources cited but not loaded (typos, mostly)."""
     described = set(corpus.dataset.subjects(RDFS.label, None))
@@ -378,6 +443,8 @@ def validate(corpus: Corpus) -> ValidationReport:
     locator = _Locator(corpus)
     found = (
         _vocabulary(corpus, locator)
+        + _trust_boundary(corpus, locator)
+        + _shared_aliases(corpus, locator)
         + _dangling(corpus, locator)
         + _one_per_source(corpus, locator)
         + _integrity(corpus, locator)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+
+from graph.resources import corpus_dir
 
 
 def run(*args: str, cwd=None) -> subprocess.CompletedProcess[str]:
@@ -172,23 +177,30 @@ def test_check_answers_with_exit_codes_and_sources():
     args = [
         "check",
         "--weapon",
-        "rocket",
+        "rockets",
         "--supplier",
         "US",
         "--target-type",
-        "massing troops",
+        "troops massing",
         "--place",
-        "Belgorod Oblast",
+        "Belgorod",
+        "--purpose",
+        "counterfire",
     ]
     permitted = run(*args, "--date", "2024-06-05")
     assert permitted.returncode == 0, permitted.stderr
     assert permitted.stdout.startswith("PERMITTED: Ukraine strikes with rocket supplied by United States")
     assert "Belgorod Oblast borders Kharkiv Oblast: inside the scope" in permitted.stdout
-    assert (
-        "source: Blinken confirms Biden's approval of strikes near Kharkiv (2024-05-31): Antony Blinken"
-        in permitted.stdout
-    )
+    assert "fact: Belgorod Oblast borders Kharkiv Oblast [src:reference-entities]" in permitted.stdout
+    # the rule is Politico's anonymous account: Blinken confirmed the policy, not this rule
+    deciding = permitted.stdout.split("[does not apply]")[0]
+    assert "source: Biden administration greenlights" in deciding and "Antony Blinken, high" not in deciding
     assert run(*args, "--date", "2024-05-29").returncode == 10
+    assert run(*args, "--date", "2024-06-05", "--known-by", "2024-05-29").returncode == 10
+    # the purpose left open: permitted only if, exit 14
+    open_purpose = run(*args[:-2], "--date", "2024-06-05")
+    assert open_purpose.returncode == 14 and open_purpose.stdout.startswith("PERMITTED IF:")
+    assert "permitted if any of these holds:" in open_purpose.stdout
     moscow = run(
         "check",
         "--weapon",
@@ -201,6 +213,8 @@ def test_check_answers_with_exit_codes_and_sources():
         "2024-06-05",
     )
     assert moscow.returncode == 11 and moscow.stdout.startswith("NOT PERMITTED")
+    kremlin = run("check", "--weapon", "HIMARS", "--place", "Kremlin", "--date", "2024-06-10")
+    assert kremlin.returncode == 10 and "no strikes on Moscow" in kremlin.stdout
     conflict = run(
         "check",
         "--weapon",
@@ -209,6 +223,8 @@ def test_check_answers_with_exit_codes_and_sources():
         "Belgorod Oblast",
         "--target-type",
         "massing troops",
+        "--purpose",
+        "counter-fire",
         "--date",
         "2024-06-05",
         "--conflict",
@@ -220,6 +236,28 @@ def test_check_answers_with_exit_codes_and_sources():
     as_json = run(*args, "--date", "2024-06-05", "--format", "json")
     data = json.loads(as_json.stdout)
     assert data["outcome"] == "permitted" and data["action"]["place"] == ":BelgorodOblast"
+    assert data["exit_code"] == 0 and data["confidence"] == "medium"
+
+
+def test_audit_checks_each_event_for_its_day(tmp_path):
+    text = run("audit")
+    assert text.returncode == 0, text.stderr
+    assert "PERMITTED      first use of the 300 km ATACMS, in Crimea" in text.stdout
+    fixtures = Path(__file__).parent / "data" / "engine"
+    sources = [str(p) for p in sorted(fixtures.glob("*.ttl"))]
+    assert len(sources) == 4
+    as_csv = run("audit", "-f", "csv", "-s", str(corpus_dir()), *[a for s in sources for a in ("-s", s)])
+    assert as_csv.returncode == 0, as_csv.stderr
+    rows = {row["label"]: row for row in csv.DictReader(io.StringIO(as_csv.stdout))}
+    assert rows["test: ATACMS strike in Kursk Oblast"]["outcome"] == "permitted"
+    assert rows["test: ATACMS strike in Belgorod Oblast"]["outcome"] == "prohibited"
+    assert (
+        "test: no ATACMS anywhere else in Russia"
+        in rows["test: ATACMS strike in Belgorod Oblast"]["deciding"]
+    )
+    assert rows["test: rocket strike near Belgorod, purpose not reported"]["outcome"] == "conditional"
+    as_json = json.loads(run("audit", "-f", "json").stdout)
+    assert as_json[0]["decision"]["outcome"] == as_json[0]["outcome"]
 
 
 def test_check_input_errors_are_one_line():
@@ -228,6 +266,11 @@ def test_check_input_errors_are_one_line():
         5,
         "no weapon named 'HIMARZ'",
         "did you mean 'M142 HIMARS'",
+    )
+    assert_one_line_error(
+        run("check", "--weapon", "HIMARS", "--place", "Kharkiv", "--date", "2024-06-05"),
+        5,
+        "place 'Kharkiv' could be Kharkiv (city, :Kharkiv); Kharkiv Oblast (region, :KharkivOblast)",
     )
     assert_one_line_error(run("check", "--weapon", "HIMARS", "--date", "2024-02-30"), 5, "not a date")
     assert_one_line_error(
@@ -250,6 +293,11 @@ def test_state_diff_timeline_commands():
     assert_one_line_error(run("diff", "--from", "2024-06-30", "--to", "2024-06-01"), 5, "swap them")
     lines = run("timeline").stdout.splitlines()
     assert lines[0] == "decisions and statements:" and ":UnitedStates" in lines
+    # as reported by a day: nothing published later
+    early = run("state", "--date", "2024-06-20", "--known-by", "2024-06-05").stdout
+    assert "counter-fire across the border" in early and "wherever forces attack" not in early
+    assert "wherever forces attack" in run("state", "--date", "2024-06-20").stdout
+    assert "2024-06-17" not in run("timeline", "--known-by", "2024-06-05").stdout
 
 
 def test_plot_matrix_and_timeline(tmp_path):

@@ -17,7 +17,7 @@ QUERIES = sorted((EXAMPLES / "queries").glob("*.rq"))
 
 # what each script must print: a check that it did its job, not only that it exited
 EXPECTED = {
-    "add_a_report.py": "built 15 sources (14 bundled + yours), 13 statements",
+    "add_a_report.py": "ATACMS in Kursk Oblast: permitted",
     "benchmark_decisions.py": "decisions per second",
     "benchmark_endpoint.py": "errors: 0",
     "benchmark_scale.py": "benchmark done",

@@ -63,23 +63,36 @@ def test_the_shape_is_realistic(generated):
 def test_the_engine_decides_every_outcome_on_it(generated):
     from datetime import timedelta
 
-    from graph.namespaces import ODRL2
+    from graph.namespaces import ODRL2, PG
     from graph.policy import Action
 
     _, corpus = generated
     engine = PolicyEngine(corpus.dataset)
     outcomes: Counter[str] = Counter()
-    for rule in list(engine.rules.values())[:400]:
+    knowledge = engine.knowledge
+    for rule in engine.rules[:400]:
         start = engine.policy_start(rule.policy)
-        systems = engine.collection_systems[rule.target]
-        places = rule.constraints.get((ODRL2.spatial, ODRL2.isPartOf), set())
-        if start is None or not systems or not places:
+        systems = knowledge.collection_systems.get(rule.target, set())
+        suppliers = knowledge.collection_supplier.get(rule.target, set())
+        places = {
+            v
+            for c in rule.constraints
+            if (c.left, c.operator) == (ODRL2.spatial, ODRL2.isPartOf)
+            for v in c.values
+        }
+        # the question names what the rule constrains, so that the answer can be a plain yes or no
+        named = {
+            c.left: sorted(c.values)[0] for c in rule.constraints if c.left in (PG.targetType, ODRL2.purpose)
+        }
+        if start is None or not systems or not places or len(suppliers) != 1:
             continue
         action = Action(
             actor=rule.assignee,
             weapon=sorted(systems)[0],
-            supplier=rule.supplier,
+            supplier=next(iter(suppliers)),
             place=sorted(places)[0],
+            target_type=named.get(PG.targetType),
+            purpose=named.get(ODRL2.purpose),
             day=start.last + timedelta(days=5),
         )
         outcomes[engine.decide(action).outcome] += 1

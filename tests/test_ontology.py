@@ -69,7 +69,7 @@ def test_every_term_is_labelled_in_english():
 def test_every_term_is_used_by_data_queries_shapes_or_code():
     """A term counts as used when it, a subclass of it or a concept in it (a scheme) is used."""
     package = Path(query_files()[0]).parent.parent
-    texts = [*corpus_files(), *query_files(), shapes_file("data"), *package.glob("*.py")]
+    texts = [*corpus_files(), *query_files(), shapes_file("data"), *package.rglob("*.py")]
     used_text = "\n".join(Path(p).read_text() for p in texts)
     ontology = load_ontology()
 

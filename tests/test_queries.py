@@ -166,7 +166,7 @@ def test_cq6_statements(dataset):
     assert {
         (":AntonyBlinken", "pg:Hint", "2024-05-29"),
         (":AntonyBlinken", "pg:Confirmation", "2024-05-31"),
-        (":politico-2024-05-30-quoted-official", "pg:Announcement", "2024-05-30"),
+        (":politico-2024-05-30-quoted-official", "pg:Background", "2024-05-30"),
         (":Ukraine", "pg:Assurance", "2022-05-31"),
         (":PatRyder", "pg:Confirmation", "2024-06-20"),
     } <= said

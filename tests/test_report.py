@@ -13,6 +13,7 @@ from conftest import assert_not_blank, offline_context
 from graph.build import competency_answers
 from graph.history import diff, state
 from graph.report import Report, Section, make_report, write_report
+from graph.reported import reported_by, unreported_sources
 
 DAY = date(2024, 6, 5)
 
@@ -22,40 +23,57 @@ def briefing(dataset):
     return make_report(dataset, day=DAY)
 
 
+@pytest.fixture(scope="module")
+def reported(dataset):
+    """The graph as reported by the briefing's day: what the briefing may use."""
+    return reported_by(dataset, DAY)
+
+
 def _section(briefing, start):
     found = [s for s in briefing.sections if s.title.startswith(start)]
     assert len(found) == 1, [s.title for s in briefing.sections]
     return found[0]
 
 
-def test_the_rules_in_force_are_those_of_the_day(briefing, dataset):
+def test_the_rules_in_force_are_those_of_the_day(briefing, reported):
     tables = _section(briefing, "Rules in force").tables
     shown = sorted(row[2] for _, _, rows in tables for row in rows)
-    assert shown == sorted(str(r["ruleLabel"]) for r in state(dataset, DAY)) and shown
+    assert shown == sorted(str(r["ruleLabel"]) for r in state(reported, DAY)) and shown
     assert "no strikes inside Russia" not in shown  # revoked before the day
     assert {caption for caption, _, _ in tables} >= {"United States", "United Kingdom", "France", "Germany"}
 
 
-def test_the_changes_cover_the_thirty_days_before(briefing, dataset):
+def test_the_changes_cover_the_thirty_days_before(briefing, reported):
     assert briefing.since == date(2024, 5, 6)
     rows = _section(briefing, "What changed").tables[0][2]
-    assert len(rows) == len(diff(dataset, date(2024, 5, 6), DAY)) > 0
+    assert len(rows) == len(diff(reported, date(2024, 5, 6), DAY)) > 0
     changed = [row for row in rows if row[2] != "unchanged restriction"]  # those keep their first date
     assert changed and all("2024-05-06" < row[0] <= "2024-06-05" for row in changed)
 
 
-def test_every_competency_question_is_answered(briefing, dataset):
+def test_every_competency_question_is_answered(briefing, reported):
     tables = _section(briefing, "Competency questions").tables
-    expected = competency_answers(dataset)
+    expected = competency_answers(reported)
     assert [caption for caption, _, _ in tables] == [q.question for q, _ in expected]
     assert [len(rows) for _, _, rows in tables] == [len(rows) for _, rows in expected]
 
 
-def test_every_source_is_listed_with_its_confidence(briefing, corpus):
+def test_every_source_is_listed_with_its_confidence(briefing, corpus, dataset):
     rows = _section(briefing, "Sources").tables[0][2]
-    assert {row[4] for row in rows} == {str(s.iri) for s in corpus.sources}
+    later = unreported_sources(dataset, DAY)
+    assert later  # the later reports: Biden's "not Moscow", Sullivan's extension, ...
+    assert {row[4] for row in rows} == {str(s.iri) for s in corpus.sources if s.iri not in later}
     assert all(row[3] in ("high", "medium", "low", "") for row in rows)
     assert any(row[3] == "medium" for row in rows)
+
+
+def test_a_briefing_as_of_a_day_shows_nothing_reported_later(briefing, dataset):
+    """Nothing dated or published after the briefing's day: not the 06-06, 06-17 or 06-20 reports."""
+    text = briefing.html()
+    for later in ("2024-06-06", "2024-06-17", "2024-06-20", "not for strikes on Moscow", "whole border"):
+        assert later not in text, later
+    known_later = make_report(dataset, day=DAY, known_by=date(2024, 6, 30))
+    assert "2024-06-17" in known_later.html() and "as reported by 2024-06-30" in known_later.title
 
 
 def test_the_diagrams_are_svg_with_their_words_as_text(briefing):

@@ -60,7 +60,8 @@ def test_violation_inside_a_rule_points_into_the_rule(corpus_copy, seed_copy):
     _edit(seed_copy, "odrl:rightOperand :KharkivOblast", "odrl:rightOperand pg:CounterFire")
     report = validate(load([corpus_copy]))
     [finding] = [v for v in report.violations if "takes a place" in v.message]
-    assert finding.focus == ":us-kharkiv-counterfire-2024 (in a rule or constraint)"
+    rule = ":us-kharkiv-counterfire-2024--counter-fire-across-the-border-from-kharkiv-oblast"
+    assert finding.focus == f"{rule} (in a rule or constraint)"
     assert finding.path == "odrl:rightOperand"
     assert finding.line == _line_of(
         seed_copy, "pg:acrossBorderFrom ; odrl:operator odrl:eq ; odrl:rightOperand pg:CounterFire"

@@ -28,6 +28,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import re
 from collections.abc import Iterator, Mapping
@@ -173,7 +174,7 @@ def parse_query(text: str, *, name: str, file: str = "") -> NamedQuery:
             params.append(Parameter(param["name"], param["default"], (param["doc"] or "").strip()))
     _check_nesting(text, file or name)
     try:
-        prepared = prepareQuery(text, initNs=dict(PREFIXES))
+        prepared = _prepare(text)
     except Exception as exc:
         raise QueryError(f"{file or name}: SPARQL syntax error: {_one_line(exc)}") from None
     _refuse_remote(prepared.algebra, file or name)
@@ -272,6 +273,12 @@ def _refuse_remote(algebra: CompValue, where: str) -> None:
 
 def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())
+
+
+@functools.lru_cache(maxsize=512)
+def _prepare(text: str) -> Query:
+    """A query parsed and translated once per process: rdflib's parser is slow, the texts recur."""
+    return prepareQuery(text, initNs=dict(PREFIXES))
 
 
 def read_query(path: str | Path) -> NamedQuery:
@@ -406,6 +413,8 @@ def _run(
         # other stores either refuse bindings of variables they do not project (Oxigraph) or
         # cannot take them at all (a remote endpoint): bind them in the text, with VALUES
         text = named.sparql(init)
+    if prepared is None and not values and text == named.text and _binds_natively(dataset):
+        prepared = _prepare(text)  # parsed once already, when the query was read
     if prepared is None:
         fast = _run_on_oxigraph(dataset, named, text, max_rows=max_rows)
         if fast is not None:

@@ -1,0 +1,723 @@
+"""The policy engine: decide whether an action is permitted, explain why, and cite the sources.
+
+May this actor do this, with this weapon, against this target, here, on this day, as
+reported by that day?
+
+The semantics (also in the README):
+
+- **Whose rules count.** A rule counts when its grantor has a say over the weapon: it
+  supplied it (the weapon is in a collection it supplied), or a source records that the
+  weapon's use needs its consent (``pg:controlledBy`` on the system, a class of it or a
+  collection that includes it). The rule must be for the actor (or the state it acts for)
+  and its target must cover the weapon: a collection of that supplier's weapons, a
+  collection with no supplier that includes the system, or the system or a class of it. A rule of a
+  party with no say is listed as "not applicable", never silently dropped.
+- **Two time axes.** ``day`` is the day of the action; ``known_by`` the day of reporting:
+  only sources published by then count (undated reference files and the ontology
+  always). A rule is in force from its policy's earliest known date until a known policy
+  ``pg:revokes`` it (or its whole policy); ``odrl:dateTime`` constraints narrow it further.
+  A date known only to the month leaves the days inside it undecided.
+- **Provenance per rule.** A rule's sources are the sources whose graphs assert it
+  (``odrl:permission`` / ``odrl:prohibition`` linking it to its policy), each with its
+  own attribution and confidence (the rule's own, else its policy's in that source, else
+  the source's). Every fact a check used is cited with its sources.
+- **Place, weapons, concepts.** ``isPartOf`` is "within" at any depth;
+  ``pg:acrossBorderFrom R`` holds in a region that borders ``R``; ``pg:depth`` is
+  ``pg:BorderArea`` in a region bordering the actor's state and ``pg:DeepInside``
+  elsewhere in that state. A rule about a class covers its members and subclasses; a
+  rule about a target type or purpose covers narrower ones. ``odrl:neq`` and
+  ``odrl:isNoneOf`` negate ("anywhere except"); ``odrl:or``, ``odrl:xone`` and
+  ``odrl:and`` combine constraints ("either counter-fire or air defence").
+- **What the question leaves open.** A constraint on something the action does not say
+  (no target type, a class where the rule names one system, a state where the rule
+  names a city) is *open*. When the answer depends on open constraints (a permission
+  that holds only if they do, or a prohibition that would then apply) the outcome is
+  ``conditional`` ("permitted if"): each permission is an alternative with its own
+  conditions, each prohibition a caveat. When every way of filling them gives the same
+  answer, that answer stands.
+- **Outcome.** A prohibition that applies and no permission: prohibited. A permission
+  and no prohibition: permitted. Neither: not permitted (what is not permitted is not
+  allowed). Both: the conflict strategy decides (``odrl:conflict`` on the policies, else
+  the engine's default, ``prohibit``); policies that disagree on the strategy, or
+  ``invalid``, make it contested, and so does an on-record denial of the deciding policy.
+  What the graph cannot tell (an undated policy, a place with no location, an unknown
+  weapon or supplier) makes it unknown, saying what is missing.
+
+No entity is named here: every fact comes from the library queries (see
+:mod:`graph.policy.facts`), so the same engine runs over any store that answers SPARQL.
+
+Examples
+--------
+>>> from datetime import date
+>>> from graph.load import load
+>>> from graph.namespaces import PG, PGR
+>>> engine = PolicyEngine(load().dataset)
+>>> action = Action(actor=PGR.Ukraine, weapon=PG.Rocket, supplier=PGR.UnitedStates,
+...                 target_type=PG.MassingTroops, purpose=PG.CounterFire,
+...                 place=PGR.BelgorodOblast, day=date(2024, 6, 5))
+>>> engine.decide(action).outcome
+<Outcome.PERMITTED: 'permitted'>
+>>> engine.decide(action.replace(day=date(2024, 5, 1))).outcome
+<Outcome.PROHIBITED: 'prohibited'>
+>>> engine.decide(action.replace(purpose=None)).outcome  # depends on what it is for
+<Outcome.CONDITIONAL: 'conditional'>
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from rdflib import Dataset, URIRef
+from rdflib.namespace import RDF
+from rdflib.term import Node
+
+from graph.dates import Period, period, started_by
+from graph.namespaces import PG
+from graph.policy.constraints import KINDS, NEGATIVE, order_of
+from graph.policy.explain import Decision
+from graph.policy.facts import Constraint, Facts, Knowledge, Rule
+from graph.policy.records import (
+    Action,
+    Alternative,
+    Authority,
+    ConstraintCheck,
+    DateReading,
+    Fact,
+    Outcome,
+    RuleCheck,
+    RuleKind,
+    Status,
+    Strategy,
+)
+from graph.results import short
+
+__all__ = ["PolicyEngine", "decide"]
+
+_JUNCTION_WORDS = {"or": "either", "xone": "exactly one of", "and": "all of"}
+#: at most this many open permissions are paired with as many open prohibitions
+_MAX_COMBINED = 10
+_TimeStatus = tuple[bool | None, str, tuple[Fact, ...]]
+
+
+class PolicyEngine:
+    """Decisions over one dataset, as reported by a day. Reads the facts once.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded dataset.
+    conflict : {"prohibit", "perm", "invalid"}
+        The strategy when a permission and a prohibition both apply and their policies
+        declare none (see the module docstring).
+    known_by : date, optional
+        The day of reporting: only sources published by then count. None: every source.
+    dates : {"strict", "earliest", "latest"}
+        How to read a policy date or a date bound known only to the month or year:
+        ``strict`` leaves the days inside it unknown; ``earliest`` and ``latest`` read it
+        as its first or last day (the answer says so).
+    facts : Facts, optional
+        Facts already read from the same dataset (engines for other days share them).
+    """
+
+    def __init__(
+        self,
+        dataset: Dataset,
+        *,
+        conflict: str | Strategy = Strategy.PROHIBIT,
+        known_by: date | None = None,
+        dates: str | DateReading = DateReading.STRICT,
+        facts: Facts | None = None,
+    ):
+        try:
+            self.conflict = Strategy(conflict)
+        except ValueError:
+            choices = ", ".join(s.value for s in Strategy)
+            raise ValueError(f"unknown conflict strategy {conflict!r}: choose {choices}") from None
+        try:
+            self.dates = DateReading(dates)
+        except ValueError:
+            choices = ", ".join(r.value for r in DateReading)
+            raise ValueError(f"unknown date reading {dates!r}: choose {choices}") from None
+        self.dataset = dataset
+        self.facts = facts if facts is not None else Facts(dataset)
+        self.known_by = known_by
+        self.knowledge: Knowledge = self.facts.view(known_by, reading=self.dates)
+        k = self.knowledge
+        for number, rule in enumerate(k.rules):
+            rule.number = number
+            rule.ordered = tuple(sorted(rule.constraints, key=lambda c: (order_of(c.left), str(c))))
+            rule.label = rule.label or f"{rule.kind} of {k.label(rule.policy)}"
+            rule.order = (
+                rule.kind is not RuleKind.PERMISSION,
+                str(self.policy_start(rule.policy) or ""),
+                str(rule.policy),
+                rule.label,
+                str(rule.iri) if isinstance(rule.iri, URIRef) else "",
+                sorted((str(c.left), str(c.operator), sorted(map(str, c.values))) for c in rule.constraints),
+            )
+        self._by_assignee: dict[Node, list[Rule]] = defaultdict(list)
+        for rule in sorted(k.rules, key=lambda r: r.order):
+            self._by_assignee[rule.assignee].append(rule)
+        #: constraints live as long as the engine: by id, their shared number and what they read
+        self._numbers: dict[int, tuple[int, tuple[str, ...] | None]] = {}
+        self._shared: dict[Constraint, int] = {}
+        self._checked: dict[tuple[int, tuple[Any, ...]], ConstraintCheck] = {}
+        self._times: dict[tuple[int, date], _TimeStatus] = {}
+        self._candidates: dict[tuple[Any, ...], list[Rule]] = {}
+        self._days: dict[date | None, PolicyEngine] = {known_by: self}
+        self._authority_of: dict[
+            tuple[URIRef, URIRef], dict[Node, tuple[Authority, str, tuple[Fact, ...]]]
+        ] = {}
+        #: by the policy's IRI as text, as a RuleCheck names it
+        self._conflict_of = {str(policy): how for policy, how in k.policy_conflict.items()}
+        self._denial_rows = {
+            str(policy): [row for row in rows if row["kind"] == PG.Denial]
+            for policy, rows in k.statements.items()
+        }
+        self._rule_checks: dict[tuple[Any, ...], RuleCheck] = {}
+        self._said: dict[tuple[URIRef, date], tuple[str, ...]] = {}
+        self._suppliers: dict[
+            tuple[URIRef, URIRef | None], tuple[URIRef | None, str | None, tuple[Fact, ...]]
+        ] = {}
+        self._state_nodes = {s for (s, p, o) in k.edges if p == RDF.type and o == PG.State}
+
+    # --- reading ------------------------------------------------------------------------
+
+    def label(self, node: Node | None) -> str:
+        """A term's label, for explanations."""
+        return self.knowledge.label(node)
+
+    @property
+    def rules(self) -> list[Rule]:
+        """Every rule known by the day of reporting."""
+        return self.knowledge.rules
+
+    def as_known_by(self, known_by: date | None) -> PolicyEngine:
+        """The same engine for another day of reporting (the facts are read once)."""
+        found = self._days.get(known_by)
+        if found is None:
+            found = self._days[known_by] = PolicyEngine(
+                self.dataset, conflict=self.conflict, known_by=known_by, dates=self.dates, facts=self.facts
+            )
+            found._days = self._days
+        return found
+
+    def policy_start(self, policy: URIRef) -> Period | None:
+        """The earliest date a known source gives for a policy, or None."""
+        dates = self.knowledge.policy_dates.get(policy)
+        return dates[0][0] if dates else None
+
+    # --- time ----------------------------------------------------------------------------
+
+    def _time_status(self, rule: Rule, day: date) -> _TimeStatus:
+        key = (id(rule), day)
+        found = self._times.get(key)
+        if found is None:
+            if len(self._times) > 200_000:
+                self._times.clear()
+            found = self._times[key] = self._find_time_status(rule, day)
+        return found
+
+    def _find_time_status(self, rule: Rule, day: date) -> _TimeStatus:
+        k = self.knowledge
+        dates = k.policy_dates.get(rule.policy)
+        if not dates:
+            return None, f"no source dates {k.label(rule.policy)}: cannot tell whether it was in force", ()
+        start, cited = dates[0]
+        facts: tuple[Fact, ...] = (
+            Fact(f"{k.label(rule.policy)} dated {self._dated(rule.policy, start)}", cited),
+        )
+        begun = started_by(start, day)
+        if begun is False:
+            return False, f"not yet: in force from {start}, after {day}", facts
+        if begun is None:
+            return None, f"took effect some day in {start}: cannot tell for {day}", facts
+        revokers = {**k.revoked_by.get(rule.policy, {}), **k.revoked_by.get(rule.iri, {})}
+        for revoker in sorted(revokers, key=str):
+            end = self.policy_start(revoker)
+            if end is None:
+                continue
+            what = k.label(rule.iri) if rule.iri in k.revoked_by else k.label(rule.policy)
+            said = (
+                *facts,
+                Fact(f"{k.label(revoker)} revokes {what}", revokers[revoker]),
+                Fact(f"{k.label(revoker)} dated {self._dated(revoker, end)}", k.policy_dates[revoker][0][1]),
+            )
+            ended = started_by(end, day)
+            if ended:
+                return False, f"revoked from {end} by {k.label(revoker)}", said
+            if ended is None:
+                return None, f"revoked some day in {end} by {k.label(revoker)}: cannot tell for {day}", said
+        return True, f"from {start}" + (", not revoked" if revokers else ""), facts
+
+    def _dated(self, policy: URIRef, when: Period) -> str:
+        """A policy's date in words, saying how a partial date was read."""
+        given = self.knowledge.date_as_given.get((policy, when))
+        return f"{when} (given as {given}, read as its {self.dates.value} day)" if given else str(when)
+
+    # --- constraints ---------------------------------------------------------------------
+
+    def _check(self, constraint: Constraint, action: Action) -> ConstraintCheck:
+        """One constraint checked, remembered per constraint and the part of the action it reads."""
+        known = self._numbers.get(id(constraint))
+        if known is None:  # a number shared by equal constraints, and what part of an action it reads
+            kind = KINDS.get(constraint.left)
+            shared = self._shared.setdefault(constraint, len(self._shared))
+            known = self._numbers[id(constraint)] = (shared, kind.reads if kind is not None else None)
+        number, reads = known
+        part = tuple([getattr(action, name) for name in reads]) if reads is not None else (action,)
+        key = (number, part)
+        found = self._checked.get(key)
+        if found is None:
+            if len(self._checked) > 200_000:
+                self._checked.clear()
+            found = self._checked[key] = self._check_now(constraint, action)
+        return found
+
+    def _check_now(self, constraint: Constraint, action: Action) -> ConstraintCheck:
+        k = self.knowledge
+        op = str(constraint.operator).rsplit("/", 1)[-1]
+        kind = KINDS.get(constraint.left)
+        names = tuple(sorted(k.label(v) for v in constraint.values))
+        left = kind.label if kind is not None else k.label(constraint.left)
+        facts: tuple[Fact, ...]
+        if kind is None:
+            status, reason, facts = (
+                Status.UNKNOWN,
+                f"the engine does not know the constraint {short(constraint.left)}",
+                (),
+            )
+        else:
+            status, reason, facts = kind.check(k, op, constraint.values, action)
+        if op in NEGATIVE and status in (Status.HELD, Status.FAILED):
+            status = Status.FAILED if status is Status.HELD else Status.HELD
+            reason = f"not ({reason})"
+        return ConstraintCheck(left, op, names, status, f"{left}: {reason}", facts)
+
+    def _logical(self, junction: URIRef, members: tuple[Constraint, ...], action: Action) -> ConstraintCheck:
+        """A logical constraint: its members checked and combined by ``odrl:or``, ``xone`` or ``and``."""
+        name = str(junction).rsplit("/", 1)[-1]
+        checks = [self._check(c, action) for c in sorted(members, key=lambda c: (order_of(c.left), str(c)))]
+        held = sum(c.status is Status.HELD for c in checks)
+        failed = sum(c.status is Status.FAILED for c in checks)
+        unknown = any(c.status is Status.UNKNOWN for c in checks)
+        undecided = Status.UNKNOWN if unknown else Status.OPEN
+        if name == "and":
+            status = Status.FAILED if failed else Status.HELD if held == len(checks) else undecided
+        elif name == "xone":
+            if held > 1 or failed == len(checks):
+                status = Status.FAILED
+            elif held == 1 and failed == len(checks) - 1:
+                status = Status.HELD
+            else:
+                status = undecided
+        else:
+            status = Status.HELD if held else Status.FAILED if failed == len(checks) else undecided
+        words = _JUNCTION_WORDS.get(name, name)
+        reason = f"{words}: " + " | ".join(c.reason for c in checks)
+        facts = tuple(dict.fromkeys(f for c in checks for f in c.facts))
+        values = tuple(v for c in checks for v in c.values)
+        return ConstraintCheck(words, name, values, status, reason, facts)
+
+    # --- whose rules, which rules ----------------------------------------------------------
+
+    def _supplier(self, action: Action) -> tuple[URIRef | None, str | None, tuple[Fact, ...]]:
+        """Who supplied the weapon, or why that cannot be told, with the facts (remembered)."""
+        key = (action.weapon, action.supplier)
+        found = self._suppliers.get(key)
+        if found is None:
+            found = self._suppliers[key] = self._find_supplier(action)
+        return found
+
+    def _find_supplier(self, action: Action) -> tuple[URIRef | None, str | None, tuple[Fact, ...]]:
+        k = self.knowledge
+        if action.supplier is not None:
+            chain = k.supplied.get(action.weapon, {}).get(action.supplier, ())
+            return action.supplier, None, k.facts_of(chain)
+        systems = (
+            k.members.get(action.weapon, set()) if k.weapon_is_class.get(action.weapon) else {action.weapon}
+        )
+        suppliers = sorted({s for system in systems for s in k.supplied.get(system, {})}, key=str)
+        if len(suppliers) == 1 and isinstance(suppliers[0], URIRef):
+            chains = [
+                k.supplied[s][suppliers[0]]
+                for s in sorted(systems, key=str)
+                if suppliers[0] in k.supplied.get(s, {})
+            ]
+            return suppliers[0], None, k.facts_of(chains[0])
+        if not suppliers:
+            return None, f"no source says who supplied {k.label(action.weapon)}: give the supplier", ()
+        names = ", ".join(k.label(s) for s in suppliers)
+        return (
+            None,
+            f"{k.label(action.weapon)} was supplied by {names}: say which supplier's weapon it is",
+            (),
+        )
+
+    def _weapon_nodes(self, action: Action, supplier: URIRef) -> set[Node]:
+        """The weapon, its classes and the collections that hold it (what control may be on)."""
+        k = self.knowledge
+        nodes: set[Node] = {action.weapon} | set(k.classes.get(action.weapon, {}))
+        for collection, systems in k.collection_systems.items():
+            if action.weapon in systems:
+                nodes.add(collection)
+        for collection, suppliers in k.collection_supplier.items():
+            if supplier in suppliers:
+                nodes.add(collection)
+        return nodes
+
+    def _authorities(
+        self, action: Action, supplier: URIRef
+    ) -> dict[Node, tuple[Authority, str, tuple[Fact, ...]]]:
+        """Who has a say over the weapon: its supplier, and every party that controls it (remembered)."""
+        key = (action.weapon, supplier)
+        known = self._authority_of.get(key)
+        if known is None:
+            known = self._authority_of[key] = self._find_authorities(action, supplier)
+        return known
+
+    def _find_authorities(
+        self, action: Action, supplier: URIRef
+    ) -> dict[Node, tuple[Authority, str, tuple[Fact, ...]]]:
+        k = self.knowledge
+        found: dict[Node, tuple[Authority, str, tuple[Fact, ...]]] = {
+            supplier: (Authority.SUPPLIER, f"{k.label(supplier)} supplied {k.label(action.weapon)}", ())
+        }
+        for node in sorted(self._weapon_nodes(action, supplier), key=str):
+            for party in sorted(k.controllers.get(node, set()), key=str):
+                if party not in found:
+                    found[party] = (
+                        Authority.CONTROLLER,
+                        f"the use of {k.label(node)} needs the consent of {k.label(party)}",
+                        (k.fact((node, PG.controlledBy, party)),),
+                    )
+        return found
+
+    def _covers(self, rule: Rule, action: Action, supplier: URIRef) -> bool:
+        """Whether the rule's target covers the weapon asked about."""
+        k, target = self.knowledge, rule.target
+        if target in k.collection_supplier:  # a supplier's weapons: the weapon asked about is one of them
+            return supplier in k.collection_supplier[target]
+        if target in k.collection_systems:  # a collection with no supplier: the systems it holds
+            return action.weapon in k.collection_systems[target]
+        return target == action.weapon or target in k.classes.get(action.weapon, {})
+
+    def _candidate_rules(self, action: Action, supplier: URIRef) -> list[Rule]:
+        key = (action.actor, action.action, action.weapon, supplier)
+        found = self._candidates.get(key)
+        if found is None:
+            k = self.knowledge
+            assignees = {action.actor} | set(k.states.get(action.actor, {}))
+            actions = {action.action} | set(k.broader.get(action.action, {}))
+            found = [
+                rule
+                for assignee in assignees
+                for rule in self._by_assignee.get(assignee, ())
+                if rule.action in actions and self._covers(rule, action, supplier)
+            ]
+            if len(assignees) > 1:
+                found.sort(key=lambda r: r.order)
+            self._candidates[key] = found
+        return found
+
+    # --- deciding --------------------------------------------------------------------------
+
+    def _missing(self, action: Action) -> list[str]:
+        k = self.knowledge
+        missing = []
+        if action.weapon not in k.classes:
+            missing.append(f"{short(action.weapon)} is not a weapon system or weapon class in the graph")
+        place = action.place
+        if place is not None and not k.within.get(place) and place not in self._state_nodes:
+            missing.append(
+                f"{k.label(place)} has no location in the graph (nothing says what it lies within)"
+            )
+        return missing
+
+    def _rule_check(
+        self,
+        rule: Rule,
+        action: Action,
+        authority: tuple[Authority, str, tuple[Fact, ...]] | None,
+    ) -> RuleCheck:
+        """One rule for one action. Remembered: rules recur from one question to the next."""
+        k = self.knowledge
+        number = rule.number
+        if authority is None:
+            key: tuple[Any, ...] = (number, action.weapon)
+            found = self._rule_checks.get(key)
+            if found is None:
+                reason = (
+                    f"not applicable: {k.label(rule.grantor)} neither supplied nor controls "
+                    f"{k.label(action.weapon)} (no source records its consent is needed)"
+                )
+                found = self._rule_checks[key] = self._described(
+                    rule,
+                    statements=(),
+                    in_force=None,
+                    time_reason="",
+                    checks=(),
+                    applies=False,
+                    authority=Authority.NONE,
+                    authority_reason=reason,
+                    facts=(),
+                )
+            return found
+        day = action.day
+        in_force, time_reason, time_facts = self._time_status(rule, day)
+        checks: tuple[ConstraintCheck, ...] = ()
+        if in_force is not False:
+            check = self._check
+            checks = tuple([check(c, action) for c in rule.ordered])
+            if rule.logical:
+                checks += tuple(
+                    self._logical(junction, members, action) for junction, members in rule.logical
+                )
+        key = (number, day, id(authority), tuple(map(id, checks)))
+        found = self._rule_checks.get(key)
+        if found is None:
+            applies: bool | None = False
+            if in_force is not False and not any(c.status is Status.FAILED for c in checks):
+                undecided = in_force is None or any(c.status is Status.UNKNOWN for c in checks)
+                applies = None if undecided else True
+            if len(self._rule_checks) > 200_000:
+                self._rule_checks.clear()
+            found = self._rule_checks[key] = self._described(
+                rule,
+                statements=self._statements(rule.policy, day),
+                in_force=in_force,
+                time_reason=time_reason,
+                checks=checks,
+                applies=applies,
+                authority=authority[0],
+                authority_reason=authority[1],
+                facts=time_facts + authority[2],
+            )
+        return found
+
+    def _described(
+        self,
+        rule: Rule,
+        *,
+        statements: tuple[str, ...],
+        in_force: bool | None,
+        time_reason: str,
+        checks: tuple[ConstraintCheck, ...],
+        applies: bool | None,
+        authority: Authority,
+        authority_reason: str,
+        facts: tuple[Fact, ...],
+    ) -> RuleCheck:
+        k = self.knowledge
+        return RuleCheck(
+            rule=short(rule.iri) if isinstance(rule.iri, URIRef) else "",
+            kind=rule.kind,
+            label=rule.label,
+            policy=str(rule.policy),
+            policy_label=k.label(rule.policy),
+            grantor=k.label(rule.grantor),
+            in_force=in_force,
+            time_reason=time_reason,
+            constraints=checks,
+            applies=applies,
+            sources=rule.sources,
+            statements=statements,
+            authority=authority,
+            authority_reason=authority_reason,
+            facts=facts,
+        )
+
+    def _statements(self, policy: URIRef, day: date) -> tuple[str, ...]:
+        """What was said of a policy by a day (remembered per policy and day)."""
+        key = (policy, day)
+        found = self._said.get(key)
+        if found is not None:
+            return found
+        lines = []
+        for row in self.knowledge.statements.get(policy, ()):
+            when = row["date"]
+            if when is not None:
+                try:
+                    if started_by(period(when), day) is False:
+                        continue
+                except ValueError:
+                    pass
+            lines.append(
+                f"{when or 'undated'} {row['speakerLabel'] or short(row['speaker'])} "
+                f"({self.label(row['kind'])}, in {short(row['source'])}): {row['summary']}"
+            )
+        if len(self._said) > 100_000:
+            self._said.clear()
+        found = self._said[key] = tuple(dict.fromkeys(lines))
+        return found
+
+    def describe(self, action: Action, supplier: URIRef | None) -> dict[str, str]:
+        """The action in words and as IRIs."""
+        parts = [f"{self.label(action.actor)} {self.label(action.action)}s with {self.label(action.weapon)}"]
+        if supplier is not None:
+            parts.append(f"supplied by {self.label(supplier)}")
+        if action.target_type is not None:
+            parts.append(f"against {self.label(action.target_type)}")
+        if action.place is not None:
+            parts.append(f"in {self.label(action.place)}")
+        if action.purpose is not None:
+            parts.append(f"for {self.label(action.purpose)}")
+        parts.append(f"on {action.day.isoformat()}")
+        described = {
+            name: (short(value) if isinstance(value, URIRef) else str(value))
+            for name in ("actor", "weapon", "supplier", "target_type", "place", "purpose", "action")
+            if (value := getattr(action, name)) is not None
+        }
+        described["day"] = action.day.isoformat()
+        if self.known_by is not None:
+            described["known_by"] = self.known_by.isoformat()
+            parts.append(f"as reported by {self.known_by.isoformat()}")
+        described["summary"] = " ".join(parts)
+        return described
+
+    def decide(self, action: Action) -> Decision:
+        """Decide one action. See the module docstring for the semantics."""
+        supplier, problem, supply_facts = self._supplier(action)
+        summary = self.describe(action, supplier)
+        missing = self._missing(action) + ([problem] if problem else [])
+        if missing or supplier is None:
+            return Decision(Outcome.UNKNOWN, summary, tuple(missing), strategy=self.conflict)
+        authorities = self._authorities(action, supplier)
+        rules = tuple(
+            self._rule_check(rule, action, authorities.get(rule.grantor))
+            for rule in self._candidate_rules(action, supplier)
+        )
+        notes = []
+        k = self.knowledge
+        targets = {r.target for r in self._candidate_rules(action, supplier)}
+        recorded = any(k.collection_systems.get(t) for t in targets)
+        listed = any(action.weapon in k.collection_systems.get(t, set()) for t in targets)
+        if recorded and not listed and not k.weapon_is_class.get(action.weapon):
+            notes.append(f"no source records that {k.label(supplier)} supplied {k.label(action.weapon)}")
+        outcome, reasons, strategy, alternatives, caveats = self._outcome(rules, action.day)
+        return Decision(
+            outcome,
+            summary,
+            tuple(reasons + notes),
+            alternatives=alternatives,
+            caveats=caveats,
+            rules=rules,
+            strategy=strategy,
+            supplier=short(supplier),
+            facts=supply_facts,
+        )
+
+    def _strategy(self, rules: Iterable[RuleCheck]) -> Strategy:
+        conflict = self._conflict_of
+        declared = {conflict[r.policy] for r in rules if r.policy in conflict}
+        if len(declared) > 1:
+            return Strategy.INVALID
+        return Strategy(declared.pop()) if declared else self.conflict
+
+    def _resolve(self, rules: list[RuleCheck]) -> tuple[Outcome, list[str], Strategy]:
+        permits = [r for r in rules if r.kind is RuleKind.PERMISSION]
+        forbids = [r for r in rules if r.kind is RuleKind.PROHIBITION]
+        strategy = self._strategy(rules)
+
+        def names(found: list[RuleCheck]) -> str:
+            return "; ".join(f"'{r.label}' ({r.policy_label})" for r in found)
+
+        if permits and forbids:
+            both = f"permitted by {names(permits)} and prohibited by {names(forbids)}"
+            if strategy is Strategy.PERM:
+                return Outcome.PERMITTED, [f"{both}: strategy perm lets the permission win"], strategy
+            if strategy is Strategy.PROHIBIT:
+                gives_way = f"the permission {names(permits)} gives way (strategy prohibit)"
+                return Outcome.PROHIBITED, [f"prohibited by {names(forbids)}; {gives_way}"], strategy
+            return Outcome.CONTESTED, [f"{both}, with no precedence between them"], strategy
+        if forbids:
+            return Outcome.PROHIBITED, [f"prohibited by {names(forbids)}"], strategy
+        if permits:
+            return Outcome.PERMITTED, [f"permitted by {names(permits)}"], strategy
+        return (
+            Outcome.NOT_PERMITTED,
+            ["no rule in force permits it; what is not permitted is not allowed (the default)"],
+            strategy,
+        )
+
+    def _outcome(
+        self, rules: tuple[RuleCheck, ...], day: date
+    ) -> tuple[Outcome, list[str], Strategy, tuple[Alternative, ...], tuple[Alternative, ...]]:
+        definite = [r for r in rules if r.applies and not r.open]
+        conditional = [r for r in rules if r.applies and r.open]
+        undecided = [r for r in rules if r.applies is None and r.authority is not Authority.NONE]
+        outcome, reasons, strategy = self._resolve(definite)
+        if undecided:
+            changed = [r for r in undecided if self._resolve([*definite, r])[0] is not outcome] or (
+                [] if self._resolve(definite + undecided)[0] is outcome else undecided
+            )
+            if changed:
+                names = "; ".join(
+                    f"{r.kind} '{r.label}' ({r.time_reason or 'a constraint cannot be told'})"
+                    for r in changed
+                )
+                return Outcome.UNKNOWN, [f"cannot tell whether these rules apply: {names}"], strategy, (), ()
+        alternatives = tuple(_alternative(r) for r in conditional if r.kind is RuleKind.PERMISSION)
+        caveats = tuple(_alternative(r) for r in conditional if r.kind is RuleKind.PROHIBITION)
+        # the answer for each way of filling what is open: with none of the open rules, each
+        # one alone, each open permission with each open prohibition, and all of them
+        permits = [r for r in conditional if r.kind is RuleKind.PERMISSION]
+        forbids = [r for r in conditional if r.kind is RuleKind.PROHIBITION]
+        possible = {outcome}
+        if conditional:
+            ways: list[list[RuleCheck]] = [[r] for r in conditional] + [conditional]
+            ways += [[p, f] for p in permits[:_MAX_COMBINED] for f in forbids[:_MAX_COMBINED]]
+            for way in ways:
+                possible.add(self._resolve(definite + way)[0])
+        if len(possible) > 1 and (Outcome.PERMITTED in possible or Outcome.CONTESTED in possible):
+            if outcome is Outcome.PERMITTED:
+                reasons = [
+                    *reasons,
+                    "unless a prohibition's condition below holds: the question leaves it open",
+                ]
+            else:
+                otherwise = f"otherwise {outcome.value}"
+                reasons = [
+                    f"permitted only if a condition below holds: the question leaves it open; {otherwise}",
+                    *([] if outcome is Outcome.NOT_PERMITTED else reasons),
+                ]
+            return Outcome.CONDITIONAL, reasons, strategy, alternatives, caveats
+        # the answer does not depend on what is open: alternatives would only distract, and a
+        # prohibition that would also apply is worth a word unless the answer is already "no, prohibited"
+        shown = () if outcome is Outcome.PROHIBITED else caveats
+        if outcome in (Outcome.PERMITTED, Outcome.PROHIBITED):
+            denials = self._denials(definite, day)
+            if denials:
+                return Outcome.CONTESTED, [*reasons, *denials], strategy, (), shown
+        return outcome, reasons, strategy, (), shown
+
+    def _denials(self, rules: Iterable[RuleCheck], day: date) -> list[str]:
+        found = []
+        for rule in rules:
+            for row in self._denial_rows.get(rule.policy, ()):
+                when = period(row["date"]) if row["date"] is not None else None
+                if when is None or started_by(when, day):
+                    who = row["speakerLabel"] or short(row["speaker"])
+                    found.append(
+                        f"{who} denied {rule.policy_label} ({row['date'] or 'undated'}): {row['summary']}"
+                    )
+        return list(dict.fromkeys(found))
+
+
+def _alternative(rule: RuleCheck) -> Alternative:
+    return Alternative(
+        rule.kind,
+        rule.label,
+        rule.policy_label,
+        tuple(c.reason for c in rule.constraints if c.status is Status.OPEN),
+    )
+
+
+def decide(
+    dataset: Dataset, action: Action, *, conflict: str = "prohibit", known_by: date | None = None
+) -> Decision:
+    """Decide one action over a dataset (builds a :class:`PolicyEngine`; reuse one for many)."""
+    return PolicyEngine(dataset, conflict=conflict, known_by=known_by).decide(action)
