@@ -7,7 +7,7 @@ cannot tell).
 
 Examples
 --------
->>> from rdflib import Literal, XSD
+>>> from rdflib import Literal, URIRef, XSD
 >>> october = period(Literal("2023-10", datatype=XSD.gYearMonth))
 >>> october.first, october.last
 (datetime.date(2023, 10, 1), datetime.date(2023, 10, 31))
@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from rdflib import Literal
+from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 __all__ = ["Period", "parse_day", "period", "started_by"]
@@ -51,6 +51,9 @@ class Period:
         return self.first == self.last
 
 
+_DATE_TIME = URIRef(XSD.dateTime)  # looked up once: a namespace attribute is slow to read
+
+
 def period(value: Literal | str) -> Period:
     """The period of an ``xsd:date``, ``xsd:gYearMonth`` or ``xsd:gYear`` value (or ISO text).
 
@@ -59,7 +62,7 @@ def period(value: Literal | str) -> Period:
     ValueError
         When the value is none of those.
     """
-    text = str(value)[:10] if isinstance(value, Literal) and value.datatype == XSD.dateTime else str(value)
+    text = str(value)[:10] if isinstance(value, Literal) and value.datatype == _DATE_TIME else str(value)
     return _period(text)
 
 

@@ -12,7 +12,8 @@ path               what it answers
                    description; updates only with ``allow_update``
 ``/queries``       the named queries as JSON, their parameters bound to defaults
 ``/check``         a policy decision as JSON (``actor``, ``weapon``, ``supplier``,
-                   ``target-type``, ``place``, ``purpose``, ``date``, ``conflict``)
+                   ``target-type``, ``place``, ``purpose``, ``date``, ``known-by``,
+                   ``conflict``)
 ``/graph``         the interactive graph page (:mod:`graph.graphpage`)
 =================  ====================================================================
 

@@ -42,6 +42,7 @@ __all__ = ["KINDS", "NEGATIVE", "ConstraintKind", "Result", "operator_words", "o
 Result = tuple[Status, str, tuple[Fact, ...]]
 Check = Callable[[Knowledge, str, frozenset[Node], Action], Result]
 
+_BORDER_AREA, _DEEP_INSIDE = URIRef(PG.BorderArea), URIRef(PG.DeepInside)
 #: operators that negate the check of their operand
 NEGATIVE = frozenset({"neq", "isNoneOf"})
 
@@ -139,11 +140,11 @@ def depth_of(k: Knowledge, place: Node, actor: Node) -> tuple[Node | None, str, 
                     + k.border_fact(region, neighbour)
                     + k.within_path(neighbour, homes[0])
                 )
-                return PG.BorderArea, f"{k.label(region)} borders {k.label(neighbour)}", facts
+                return _BORDER_AREA, f"{k.label(region)} borders {k.label(neighbour)}", facts
     if not k.within.get(place):
         return None, f"{k.label(place)} is a whole state: cannot tell border area from deep inside", ()
     return (
-        PG.DeepInside,
+        _DEEP_INSIDE,
         f"{k.label(place)} is in no region bordering {_names(k, home, ', ')}",
         (),
     )
@@ -254,10 +255,10 @@ def _check_date(k: Knowledge, op: str, values: frozenset[Node], action: Action) 
     results = [test(bound, day) for bound in bounds]
     words, shown = _DATE_WORDS.get(op, op), ", ".join(str(b) for b in sorted(bounds))
     if all(ok is True for ok in results):
-        return Status.HELD, f"{day} is {words} {shown}", ()
+        return Status.HELD, f"the day is {words} {shown}", ()
     if any(ok is False for ok in results):
-        return Status.FAILED, f"{day} is not {words} {shown}", ()
-    return Status.UNKNOWN, f"{day} falls inside {shown}: cannot tell", ()
+        return Status.FAILED, f"the day is not {words} {shown}", ()
+    return Status.UNKNOWN, f"the day falls inside {shown}: cannot tell", ()
 
 
 #: Every kind of constraint the engine decides, by its left operand, in explanation order.

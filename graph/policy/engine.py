@@ -65,6 +65,8 @@ Examples
 
 from __future__ import annotations
 
+import bisect
+import contextlib
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
@@ -97,8 +99,6 @@ from graph.results import short
 __all__ = ["PolicyEngine", "decide"]
 
 _JUNCTION_WORDS = {"or": "either", "xone": "exactly one of", "and": "all of"}
-#: at most this many open permissions are paired with as many open prohibitions
-_MAX_COMBINED = 10
 _TimeStatus = tuple[bool | None, str, tuple[Fact, ...]]
 
 
@@ -146,10 +146,27 @@ class PolicyEngine:
         self.known_by = known_by
         self.knowledge: Knowledge = self.facts.view(known_by, reading=self.dates)
         k = self.knowledge
+        #: constraints live as long as their knowledge: by id, a number shared by equal constraints
+        #: (kept with the knowledge, so that engines sharing it number them alike) and what they read
+        self._numbers = k.constraint_numbers
+        self._shared = k.shared_constraints
+        times: dict[tuple[Node, Node | None], int] = {}
         for number, rule in enumerate(k.rules):
             rule.number = number
+            start = self.policy_start(rule.policy)
+            rule.begins = start.first if start is not None else None
+            # rules of one policy with no revocation of their own share whether they are in force
+            revoked = rule.iri in k.revoked_by
+            rule.time_id = times.setdefault((rule.policy, rule.iri if revoked else None), len(times))
             rule.ordered = tuple(sorted(rule.constraints, key=lambda c: (order_of(c.left), str(c))))
+            rule.prepared = tuple((c, *self._constraint_number(c)) for c in rule.ordered)
             rule.label = rule.label or f"{rule.kind} of {k.label(rule.policy)}"
+            rule.names = (
+                short(rule.iri) if isinstance(rule.iri, URIRef) else "",
+                str(rule.policy),
+                k.label(rule.policy),
+                k.label(rule.grantor),
+            )
             rule.order = (
                 rule.kind is not RuleKind.PERMISSION,
                 str(self.policy_start(rule.policy) or ""),
@@ -161,11 +178,14 @@ class PolicyEngine:
         self._by_assignee: dict[Node, list[Rule]] = defaultdict(list)
         for rule in sorted(k.rules, key=lambda r: r.order):
             self._by_assignee[rule.assignee].append(rule)
-        #: constraints live as long as the engine: by id, their shared number and what they read
-        self._numbers: dict[int, tuple[int, tuple[str, ...] | None]] = {}
-        self._shared: dict[Constraint, int] = {}
-        self._checked: dict[tuple[int, tuple[Any, ...]], ConstraintCheck] = {}
-        self._times: dict[tuple[int, date], _TimeStatus] = {}
+        self._checked: dict[int, ConstraintCheck] = {}
+        self._answers: dict[tuple[int, Status, str], ConstraintCheck] = {}
+        self._part_numbers: dict[tuple[Any, ...], int] = {}
+        #: by the rule's time_id and span of days: a number for the answer, and the answer
+        self._times: dict[tuple[int, int], tuple[int, _TimeStatus]] = {}
+        self._bounds: dict[int, list[date]] = {}
+        self._names: dict[int, tuple[str, ...]] = {}
+        self._time_numbers: dict[_TimeStatus, int] = {}
         self._candidates: dict[tuple[Any, ...], list[Rule]] = {}
         self._days: dict[date | None, PolicyEngine] = {known_by: self}
         self._authority_of: dict[
@@ -178,7 +198,8 @@ class PolicyEngine:
             for policy, rows in k.statements.items()
         }
         self._rule_checks: dict[tuple[Any, ...], RuleCheck] = {}
-        self._said: dict[tuple[URIRef, date], tuple[str, ...]] = {}
+        self._said: dict[tuple[URIRef, int], tuple[str, ...]] = {}
+        self._said_of: dict[URIRef, tuple[list[date], list[tuple[date, str]]]] = {}
         self._suppliers: dict[
             tuple[URIRef, URIRef | None], tuple[URIRef | None, str | None, tuple[Fact, ...]]
         ] = {}
@@ -212,14 +233,35 @@ class PolicyEngine:
 
     # --- time ----------------------------------------------------------------------------
 
-    def _time_status(self, rule: Rule, day: date) -> _TimeStatus:
-        key = (id(rule), day)
+    def _time_status(self, rule: Rule, day: date) -> tuple[int, _TimeStatus]:
+        """Whether the rule is in force on the day, why, and a number shared by equal answers.
+
+        The answer changes only on the days its policy and its revokers start: it is
+        remembered per rule and span between those days.
+        """
+        bounds = self._bounds.get(rule.time_id)
+        if bounds is None:
+            bounds = self._bounds[rule.time_id] = self._time_bounds(rule)
+        key = (rule.time_id, bisect.bisect_right(bounds, day))
         found = self._times.get(key)
         if found is None:
             if len(self._times) > 200_000:
                 self._times.clear()
-            found = self._times[key] = self._find_time_status(rule, day)
+            status = self._find_time_status(rule, day)
+            number = self._time_numbers.get(status)
+            if number is None:
+                number = self._time_numbers[status] = len(self._time_numbers)
+            found = self._times[key] = (number, status)
         return found
+
+    def _time_bounds(self, rule: Rule) -> list[date]:
+        """The days on which whether a rule is in force may change."""
+        k = self.knowledge
+        periods = [self.policy_start(rule.policy)]
+        revokers = {**k.revoked_by.get(rule.policy, {}), **k.revoked_by.get(rule.iri, {})}
+        periods += [self.policy_start(revoker) for revoker in revokers]
+        # started_by: before the first day no, from the last day yes, in between cannot tell
+        return sorted({d for p in periods if p is not None for d in (p.first, p.last)})
 
     def _find_time_status(self, rule: Rule, day: date) -> _TimeStatus:
         k = self.knowledge
@@ -232,9 +274,9 @@ class PolicyEngine:
         )
         begun = started_by(start, day)
         if begun is False:
-            return False, f"not yet: in force from {start}, after {day}", facts
+            return False, f"not yet: in force from {start}", facts
         if begun is None:
-            return None, f"took effect some day in {start}: cannot tell for {day}", facts
+            return None, f"took effect some day in {start}: cannot tell for a day inside it", facts
         revokers = {**k.revoked_by.get(rule.policy, {}), **k.revoked_by.get(rule.iri, {})}
         for revoker in sorted(revokers, key=str):
             end = self.policy_start(revoker)
@@ -250,7 +292,11 @@ class PolicyEngine:
             if ended:
                 return False, f"revoked from {end} by {k.label(revoker)}", said
             if ended is None:
-                return None, f"revoked some day in {end} by {k.label(revoker)}: cannot tell for {day}", said
+                return (
+                    None,
+                    f"revoked some day in {end} by {k.label(revoker)}: cannot tell for a day inside it",
+                    said,
+                )
         return True, f"from {start}" + (", not revoked" if revokers else ""), facts
 
     def _dated(self, policy: URIRef, when: Period) -> str:
@@ -260,28 +306,55 @@ class PolicyEngine:
 
     # --- constraints ---------------------------------------------------------------------
 
-    def _check(self, constraint: Constraint, action: Action) -> ConstraintCheck:
-        """One constraint checked, remembered per constraint and the part of the action it reads."""
-        known = self._numbers.get(id(constraint))
-        if known is None:  # a number shared by equal constraints, and what part of an action it reads
-            kind = KINDS.get(constraint.left)
-            shared = self._shared.setdefault(constraint, len(self._shared))
-            known = self._numbers[id(constraint)] = (shared, kind.reads if kind is not None else None)
-        number, reads = known
-        part = tuple([getattr(action, name) for name in reads]) if reads is not None else (action,)
-        key = (number, part)
+    def _check(
+        self, constraint: Constraint, action: Action, parts: dict[tuple[str, ...] | None, int]
+    ) -> ConstraintCheck:
+        """One constraint checked, remembered per constraint and the part of the action it reads.
+
+        ``parts`` numbers the parts of this action each kind of constraint reads (see :meth:`_parts`).
+        """
+        number, reads = self._constraint_number(constraint)
+        part = parts.get(reads)
+        if part is None:
+            part = parts[reads] = self._part_number(action, reads)
+        key = number << 24 | part
         found = self._checked.get(key)
         if found is None:
             if len(self._checked) > 200_000:
                 self._checked.clear()
-            found = self._checked[key] = self._check_now(constraint, action)
+            found = self._check_now(constraint, action)
+            # one object for one answer: rule checks built on it are then shared across actions
+            found = self._checked[key] = self._answers.setdefault((number, found.status, found.reason), found)
+        return found
+
+    def _constraint_number(self, constraint: Constraint) -> tuple[int, tuple[str, ...] | None]:
+        """A number shared by equal constraints, and what part of an action the constraint reads."""
+        known = self._numbers.get(id(constraint))
+        if known is None:
+            kind = KINDS.get(constraint.left)
+            shared = self._shared.setdefault(constraint, len(self._shared))
+            known = self._numbers[id(constraint)] = (shared, kind.reads if kind is not None else None)
+        return known
+
+    def _part_number(self, action: Action, reads: tuple[str, ...] | None) -> int:
+        """A number for the part of an action a kind of constraint reads, shared across actions."""
+        part = tuple([getattr(action, name) for name in reads]) if reads is not None else (action,)
+        found = self._part_numbers.get(part)
+        if found is None:
+            if len(self._part_numbers) >= 1 << 23:  # the numbers must fit their place in a key
+                self._part_numbers.clear()
+                self._checked.clear()
+            found = self._part_numbers[part] = len(self._part_numbers)
         return found
 
     def _check_now(self, constraint: Constraint, action: Action) -> ConstraintCheck:
         k = self.knowledge
         op = str(constraint.operator).rsplit("/", 1)[-1]
         kind = KINDS.get(constraint.left)
-        names = tuple(sorted(k.label(v) for v in constraint.values))
+        number = self._constraint_number(constraint)[0]
+        names = self._names.get(number)
+        if names is None:
+            names = self._names[number] = tuple(sorted(k.label(v) for v in constraint.values))
         left = kind.label if kind is not None else k.label(constraint.left)
         facts: tuple[Fact, ...]
         if kind is None:
@@ -300,7 +373,10 @@ class PolicyEngine:
     def _logical(self, junction: URIRef, members: tuple[Constraint, ...], action: Action) -> ConstraintCheck:
         """A logical constraint: its members checked and combined by ``odrl:or``, ``xone`` or ``and``."""
         name = str(junction).rsplit("/", 1)[-1]
-        checks = [self._check(c, action) for c in sorted(members, key=lambda c: (order_of(c.left), str(c)))]
+        parts: dict[tuple[str, ...] | None, int] = {}
+        checks = [
+            self._check(c, action, parts) for c in sorted(members, key=lambda c: (order_of(c.left), str(c)))
+        ]
         held = sum(c.status is Status.HELD for c in checks)
         failed = sum(c.status is Status.FAILED for c in checks)
         unknown = any(c.status is Status.UNKNOWN for c in checks)
@@ -442,8 +518,10 @@ class PolicyEngine:
         rule: Rule,
         action: Action,
         authority: tuple[Authority, str, tuple[Fact, ...]] | None,
+        parts: dict[tuple[str, ...] | None, int] | None = None,
     ) -> RuleCheck:
         """One rule for one action. Remembered: rules recur from one question to the next."""
+        parts = {} if parts is None else parts
         k = self.knowledge
         number = rule.number
         if authority is None:
@@ -467,16 +545,27 @@ class PolicyEngine:
                 )
             return found
         day = action.day
-        in_force, time_reason, time_facts = self._time_status(rule, day)
+        time_number, (in_force, time_reason, time_facts) = self._time_status(rule, day)
         checks: tuple[ConstraintCheck, ...] = ()
         if in_force is not False:
-            check = self._check
-            checks = tuple([check(c, action) for c in rule.ordered])
+            checked, found_part = self._checked, parts.get
+            found_checks = []
+            for constraint, shared, reads in rule.prepared:
+                part = found_part(reads)
+                if part is None:
+                    part = parts[reads] = self._part_number(action, reads)
+                check = checked.get(shared << 24 | part)
+                if check is None:
+                    check = self._check(constraint, action, parts)
+                found_checks.append(check)
+            checks = tuple(found_checks)
             if rule.logical:
                 checks += tuple(
                     self._logical(junction, members, action) for junction, members in rule.logical
                 )
-        key = (number, day, id(authority), tuple(map(id, checks)))
+        said = self._said_count(rule.policy, day)
+        # the checks are held by the rule checks remembered with them: their ids stay theirs
+        key = (number, time_number, said, id(authority), *map(id, checks))
         found = self._rule_checks.get(key)
         if found is None:
             applies: bool | None = False
@@ -487,7 +576,7 @@ class PolicyEngine:
                 self._rule_checks.clear()
             found = self._rule_checks[key] = self._described(
                 rule,
-                statements=self._statements(rule.policy, day),
+                statements=self._said_lines(rule.policy, said),
                 in_force=in_force,
                 time_reason=time_reason,
                 checks=checks,
@@ -511,14 +600,15 @@ class PolicyEngine:
         authority_reason: str,
         facts: tuple[Fact, ...],
     ) -> RuleCheck:
-        k = self.knowledge
+        name, policy, policy_label, grantor = rule.names
         return RuleCheck(
-            rule=short(rule.iri) if isinstance(rule.iri, URIRef) else "",
+            has_open=any(c.status is Status.OPEN for c in checks),
+            rule=name,
             kind=rule.kind,
             label=rule.label,
-            policy=str(rule.policy),
-            policy_label=k.label(rule.policy),
-            grantor=k.label(rule.grantor),
+            policy=policy,
+            policy_label=policy_label,
+            grantor=grantor,
             in_force=in_force,
             time_reason=time_reason,
             constraints=checks,
@@ -530,29 +620,40 @@ class PolicyEngine:
             facts=facts,
         )
 
-    def _statements(self, policy: URIRef, day: date) -> tuple[str, ...]:
-        """What was said of a policy by a day (remembered per policy and day)."""
-        key = (policy, day)
+    def _said_count(self, policy: URIRef, day: date) -> int:
+        """How many statements about a policy had been made by a day (their lines written once)."""
+        said = self._said_of.get(policy)
+        if said is None:
+            said = self._said_of[policy] = self._statement_lines(policy)
+        return bisect.bisect_right(said[0], day)
+
+    def _said_lines(self, policy: URIRef, count: int) -> tuple[str, ...]:
+        """The first ``count`` statements about a policy, in words."""
+        key = (policy, count)
         found = self._said.get(key)
-        if found is not None:
-            return found
+        if found is None:
+            lines = self._said_of[policy][1]
+            found = self._said[key] = tuple(dict.fromkeys(line for _, line in lines[:count]))
+        return found
+
+    def _statement_lines(self, policy: URIRef) -> tuple[list[date], list[tuple[date, str]]]:
+        """A policy's statements in words, by the first day each may have been said (undated: always)."""
         lines = []
         for row in self.knowledge.statements.get(policy, ()):
             when = row["date"]
+            first = date.min
             if when is not None:
-                try:
-                    if started_by(period(when), day) is False:
-                        continue
-                except ValueError:
-                    pass
+                with contextlib.suppress(ValueError):
+                    first = period(when).first
             lines.append(
-                f"{when or 'undated'} {row['speakerLabel'] or short(row['speaker'])} "
-                f"({self.label(row['kind'])}, in {short(row['source'])}): {row['summary']}"
+                (
+                    first,
+                    f"{when or 'undated'} {row['speakerLabel'] or short(row['speaker'])} "
+                    f"({self.label(row['kind'])}, in {short(row['source'])}): {row['summary']}",
+                )
             )
-        if len(self._said) > 100_000:
-            self._said.clear()
-        found = self._said[key] = tuple(dict.fromkeys(lines))
-        return found
+        lines.sort(key=lambda item: item[0])
+        return [first for first, _ in lines], lines
 
     def describe(self, action: Action, supplier: URIRef | None) -> dict[str, str]:
         """The action in words and as IRIs."""
@@ -586,10 +687,24 @@ class PolicyEngine:
         if missing or supplier is None:
             return Decision(Outcome.UNKNOWN, summary, tuple(missing), strategy=self.conflict)
         authorities = self._authorities(action, supplier)
-        rules = tuple(
-            self._rule_check(rule, action, authorities.get(rule.grantor))
-            for rule in self._candidate_rules(action, supplier)
+        candidates = self._candidate_rules(action, supplier)
+        day = action.day
+        # a rule whose policy starts after the day (most rules of a long history) is told apart
+        # with one comparison; it is explained only when the explanation is read
+        later = [rule.begins is not None and day < rule.begins for rule in candidates]
+        parts: dict[tuple[str, ...] | None, int] = {}
+        may_apply = tuple(
+            self._rule_check(rule, action, authorities.get(rule.grantor), parts)
+            for rule, skip in zip(candidates, later, strict=True)
+            if not skip and rule.grantor in authorities
         )
+        applying = tuple(r for r in may_apply if r.applies is not False)
+
+        def considered() -> tuple[RuleCheck, ...]:
+            return tuple(
+                self._rule_check(rule, action, authorities.get(rule.grantor), parts) for rule in candidates
+            )
+
         notes = []
         k = self.knowledge
         targets = {r.target for r in self._candidate_rules(action, supplier)}
@@ -597,14 +712,15 @@ class PolicyEngine:
         listed = any(action.weapon in k.collection_systems.get(t, set()) for t in targets)
         if recorded and not listed and not k.weapon_is_class.get(action.weapon):
             notes.append(f"no source records that {k.label(supplier)} supplied {k.label(action.weapon)}")
-        outcome, reasons, strategy, alternatives, caveats = self._outcome(rules, action.day)
+        outcome, reasons, strategy, alternatives, caveats = self._outcome(applying, action.day)
         return Decision(
             outcome,
             summary,
             tuple(reasons + notes),
             alternatives=alternatives,
             caveats=caveats,
-            rules=rules,
+            considered=considered,
+            applying=applying,
             strategy=strategy,
             supplier=short(supplier),
             facts=supply_facts,
@@ -646,8 +762,8 @@ class PolicyEngine:
     def _outcome(
         self, rules: tuple[RuleCheck, ...], day: date
     ) -> tuple[Outcome, list[str], Strategy, tuple[Alternative, ...], tuple[Alternative, ...]]:
-        definite = [r for r in rules if r.applies and not r.open]
-        conditional = [r for r in rules if r.applies and r.open]
+        definite = [r for r in rules if r.applies and not r.has_open]
+        conditional = [r for r in rules if r.applies and r.has_open]
         undecided = [r for r in rules if r.applies is None and r.authority is not Authority.NONE]
         outcome, reasons, strategy = self._resolve(definite)
         if undecided:
@@ -660,18 +776,11 @@ class PolicyEngine:
                     for r in changed
                 )
                 return Outcome.UNKNOWN, [f"cannot tell whether these rules apply: {names}"], strategy, (), ()
-        alternatives = tuple(_alternative(r) for r in conditional if r.kind is RuleKind.PERMISSION)
-        caveats = tuple(_alternative(r) for r in conditional if r.kind is RuleKind.PROHIBITION)
-        # the answer for each way of filling what is open: with none of the open rules, each
-        # one alone, each open permission with each open prohibition, and all of them
-        permits = [r for r in conditional if r.kind is RuleKind.PERMISSION]
-        forbids = [r for r in conditional if r.kind is RuleKind.PROHIBITION]
+        alternatives = tuple(r.alternative for r in conditional if r.kind is RuleKind.PERMISSION)
+        caveats = tuple(r.alternative for r in conditional if r.kind is RuleKind.PROHIBITION)
         possible = {outcome}
         if conditional:
-            ways: list[list[RuleCheck]] = [[r] for r in conditional] + [conditional]
-            ways += [[p, f] for p in permits[:_MAX_COMBINED] for f in forbids[:_MAX_COMBINED]]
-            for way in ways:
-                possible.add(self._resolve(definite + way)[0])
+            possible |= self._possible(definite, conditional)
         if len(possible) > 1 and (Outcome.PERMITTED in possible or Outcome.CONTESTED in possible):
             if outcome is Outcome.PERMITTED:
                 reasons = [
@@ -694,6 +803,46 @@ class PolicyEngine:
                 return Outcome.CONTESTED, [*reasons, *denials], strategy, (), shown
         return outcome, reasons, strategy, (), shown
 
+    def _possible(self, definite: list[RuleCheck], conditional: list[RuleCheck]) -> set[Outcome]:
+        """The outcomes the open rules could lead to, however what is open is filled.
+
+        An outcome depends only on whether some permission and some prohibition apply and on
+        the strategies their policies declare: one open rule of each kind and declared strategy
+        stands for all of its kind, alone, paired with one of the other kind, and all together.
+        """
+        conflict = self._conflict_of
+
+        def declared(rules: Iterable[RuleCheck]) -> set[str]:
+            return {conflict[r.policy] for r in rules if r.policy in conflict}
+
+        base = declared(definite)
+        has_permit = any(r.kind is RuleKind.PERMISSION for r in definite)
+        has_forbid = any(r.kind is RuleKind.PROHIBITION for r in definite)
+        speaking = {(r.kind, conflict.get(r.policy)): r for r in conditional}
+        permits = [(kind, how) for kind, how in speaking if kind is RuleKind.PERMISSION]
+        forbids = [(kind, how) for kind, how in speaking if kind is RuleKind.PROHIBITION]
+        ways: list[list[tuple[RuleKind, str | None]]] = [[way] for way in speaking]
+        ways += [[p, f] for p in permits for f in forbids]
+        ways.append(list(speaking))
+        found = set()
+        for way in ways:
+            strategies = base | {how for _, how in way if how is not None}
+            permit = has_permit or any(kind is RuleKind.PERMISSION for kind, _ in way)
+            forbid = has_forbid or any(kind is RuleKind.PROHIBITION for kind, _ in way)
+            found.add(self._outcome_of(permit, forbid, strategies))
+        return found
+
+    def _outcome_of(self, permit: bool, forbid: bool, declared: set[str]) -> Outcome:
+        """The outcome when some permission (and some prohibition) applies, under the declared strategies."""
+        if permit and forbid:
+            strategy = (
+                Strategy.INVALID if len(declared) > 1 else Strategy(next(iter(declared), self.conflict))
+            )
+            return {Strategy.PERM: Outcome.PERMITTED, Strategy.PROHIBIT: Outcome.PROHIBITED}.get(
+                strategy, Outcome.CONTESTED
+            )
+        return Outcome.PROHIBITED if forbid else Outcome.PERMITTED if permit else Outcome.NOT_PERMITTED
+
     def _denials(self, rules: Iterable[RuleCheck], day: date) -> list[str]:
         found = []
         for rule in rules:
@@ -705,15 +854,6 @@ class PolicyEngine:
                         f"{who} denied {rule.policy_label} ({row['date'] or 'undated'}): {row['summary']}"
                     )
         return list(dict.fromkeys(found))
-
-
-def _alternative(rule: RuleCheck) -> Alternative:
-    return Alternative(
-        rule.kind,
-        rule.label,
-        rule.policy_label,
-        tuple(c.reason for c in rule.constraints if c.status is Status.OPEN),
-    )
 
 
 def decide(

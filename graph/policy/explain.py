@@ -25,6 +25,8 @@ PERMITTED IF: Ukraine strikes with M142 HIMARS supplied by United States in Belg
 from __future__ import annotations
 
 import dataclasses
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
@@ -52,11 +54,25 @@ class Decision:
     alternatives: tuple[Alternative, ...] = ()
     #: each prohibition that would apply if a condition the question left open does
     caveats: tuple[Alternative, ...] = ()
-    rules: tuple[RuleCheck, ...] = field(default=(), repr=False)
+    #: every rule considered, or what lists them when first read (:attr:`rules`)
+    considered: tuple[RuleCheck, ...] | Callable[[], tuple[RuleCheck, ...]] = field(
+        default=(), repr=False, compare=False
+    )
+    #: the rules that apply or may apply: what the outcome rests on
+    applying: tuple[RuleCheck, ...] = field(default=(), repr=False)
     strategy: Strategy = Strategy.PROHIBIT
     supplier: str = ""
     #: the facts behind the supplier
     facts: tuple[Fact, ...] = ()
+
+    @functools.cached_property
+    def rules(self) -> tuple[RuleCheck, ...]:
+        """Every rule considered, in order.
+
+        The outcome needs only the rules that may apply; the others are explained here,
+        when first read.
+        """
+        return self.considered() if callable(self.considered) else self.considered
 
     @property
     def exit_code(self) -> int:
@@ -71,7 +87,7 @@ class Decision:
     @property
     def deciding(self) -> tuple[RuleCheck, ...]:
         """The rules that apply (in force, every constraint held or open)."""
-        return tuple(r for r in self.rules if r.applies)
+        return tuple(r for r in self.applying if r.applies)
 
     @property
     def confidence(self) -> str:

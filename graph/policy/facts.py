@@ -98,6 +98,14 @@ class Rule:
     #: set by the engine: the rule's number, and its constraints in explanation order
     number: int = 0
     ordered: tuple[Constraint, ...] = ()
+    #: set by the engine: the first day the rule may be in force (None: its policy is undated)
+    begins: date | None = None
+    #: set by the engine: a number shared by the rules that are in force on the same days
+    time_id: int = 0
+    #: set by the engine: the rule's short name, its policy (IRI and label) and its grantor's label
+    names: tuple[str, str, str, str] = ("", "", "", "")
+    #: set by the engine: each constraint in order, its number and what part of an action it reads
+    prepared: tuple[tuple[Constraint, int, tuple[str, ...] | None], ...] = ()
 
 
 @dataclass
@@ -155,6 +163,9 @@ class Knowledge:
     collection_supplier: dict[Node, set[Node]] = field(default_factory=lambda: defaultdict(set))
     #: weapon, class or collection -> controlling party
     controllers: dict[Node, set[Node]] = field(default_factory=lambda: defaultdict(set))
+    #: filled by the engines that read this knowledge: a constraint's number (by id) and what it reads
+    constraint_numbers: dict[int, tuple[int, tuple[str, ...] | None]] = field(default_factory=dict)
+    shared_constraints: dict[Constraint, int] = field(default_factory=dict)
 
     def label(self, node: Node | None) -> str:
         """A term's label."""

@@ -19,7 +19,8 @@ True
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+import functools
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -225,11 +226,18 @@ class RuleCheck:
     authority_reason: str = ""
     #: facts behind the rule's time and authority (its date, its revocations, a control)
     facts: tuple[Fact, ...] = ()
+    #: whether a constraint is open (see :attr:`open`), found once
+    has_open: bool = field(default=False, compare=False)
 
     @property
     def open(self) -> tuple[ConstraintCheck, ...]:
         """The constraints the question leaves open."""
         return tuple(c for c in self.constraints if c.status is Status.OPEN)
+
+    @functools.cached_property
+    def alternative(self) -> Alternative:
+        """The rule as a way the action is allowed or forbidden: if its open constraints hold."""
+        return Alternative(self.kind, self.label, self.policy_label, tuple(c.reason for c in self.open))
 
     @property
     def confidence(self) -> str:
