@@ -5,8 +5,9 @@ Both take ``ax=None`` and return a :class:`~graph.draw.Drawing` listing what was
 - :func:`draw_policy_matrix`: for each grantor, the weapons it supplied (rows, with their
   classes) against places
   or target types (columns); each cell is the engine's outcome on that day, coloured
-  permitted / prohibited / not permitted / contested / unknown, starred when it holds
-  only under a condition (a purpose not given, say).
+  permitted / permitted if / prohibited / not permitted / contested / unknown; "if" when it
+  is permitted only under a condition the question leaves open (the purpose, say), starred
+  when a prohibition would apply under such a condition.
 - :func:`draw_timeline`: one lane per grantor, one column per decision or statement in
   date order (evenly spaced so that close dates stay readable), the marker's shape for
   the kind of change and its fill for the confidence.
@@ -213,7 +214,7 @@ def draw_policy_matrix(
             decision = engine.decide(action)
             colour = OUTCOME_COLOURS[decision.outcome]
             ax.add_patch(Rectangle((j, y), 1, 1, facecolor=colour, edgecolor="white", linewidth=2))
-            mark = _OUTCOME_MARKS[decision.outcome] + ("*" if decision.conditions or decision.caveats else "")
+            mark = _OUTCOME_MARKS[decision.outcome] + ("*" if decision.caveats else "")
             ax.text(
                 j + 0.5,
                 y + 0.5,
@@ -242,7 +243,7 @@ def draw_policy_matrix(
     for spine in ax.spines.values():
         spine.set_visible(False)
     handles = [
-        Patch(facecolor=c, edgecolor="#555555", label=f"{o} ({_OUTCOME_MARKS[o]})")
+        Patch(facecolor=c, edgecolor="#555555", label=f"{o.words} ({_OUTCOME_MARKS[o]})")
         for o, c in OUTCOME_COLOURS.items()
     ]
     ax.legend(
@@ -250,9 +251,9 @@ def draw_policy_matrix(
     )
     drawing.legend = [str(h.get_label()) for h in handles]
     drawing.note = (
-        "* only under a condition the question leaves open (such as the purpose), "
-        "or unless a prohibition applies. "
-        "Each supplier's rules govern its weapons."
+        "if: permitted only under a condition the question leaves open (such as the purpose);\n"
+        "*: a prohibition would apply under such a condition. "
+        "A supplier's rules govern its weapons, and so do a controlling party's."
     )
     ax.set_title(drawing.title, fontsize=12, loc="left", pad=36)
     ax.text(0.0, -0.12, drawing.note, transform=ax.transAxes, fontsize=8, color="#555555", va="top")

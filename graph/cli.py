@@ -352,6 +352,7 @@ def query(
     show_default=True,
     help="For --kind actors: draw at most this many actors, the most connected.",
 )
+@_known_by_option
 @_store_option
 def plot(
     sources: tuple[str, ...],
@@ -365,6 +366,7 @@ def plot(
     html: bool,
     out: str | None,
     max_actors: int,
+    known_by: str | None,
     store: str,
 ) -> None:
     """Draw a diagram of the graph to a PNG, SVG or PDF file, or write the interactive graph page.
@@ -393,7 +395,7 @@ def plot(
     from graph.project import actor_view
     from graph.queries import parse_term
 
-    dataset = _corpus(sources, store).dataset
+    dataset = _reported(_corpus(sources, store).dataset, known_by)
     out = out or {"actors": "actor-network.png"}.get(kind, f"{kind}.png")
     suffix = Path(out).suffix.lstrip(".").lower()
     if suffix not in ("png", "svg", "pdf"):

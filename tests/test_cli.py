@@ -298,6 +298,12 @@ def test_state_diff_timeline_commands():
     assert "counter-fire across the border" in early and "wherever forces attack" not in early
     assert "wherever forces attack" in run("state", "--date", "2024-06-20").stdout
     assert "2024-06-17" not in run("timeline", "--known-by", "2024-06-05").stdout
+    # a competency question as reported by a day: no supporter before the reports that name them
+    supporters = [
+        run("query", "cq4-supporters", "-f", "csv", "--known-by", d).stdout
+        for d in ("2024-05-01", "2024-05-30")
+    ]
+    assert len(supporters[0].splitlines()) == 1 and len(supporters[1].splitlines()) > 1
 
 
 def test_plot_matrix_and_timeline(tmp_path):
