@@ -40,7 +40,7 @@ graph.errors.QueryError: place 'Kharkiv' could be Kharkiv (city, :Kharkiv); Khar
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rdflib import Dataset, URIRef
@@ -223,8 +223,3 @@ def _as_iri(text: str) -> URIRef | None:
     if colon and prefix in PREFIXES and " " not in text:
         return URIRef(PREFIXES[prefix] + local)
     return None
-
-
-def names_of(pool: dict[URIRef, Candidate]) -> Iterable[str]:
-    """Every name in a pool of candidates, for completion lists."""
-    return sorted({n for c in pool.values() for n in c.names}, key=str.casefold)

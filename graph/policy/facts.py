@@ -199,10 +199,6 @@ class Knowledge:
         """The states an actor acts for (itself when it is a state or nothing says)."""
         return set(self.states.get(actor, {})) or {actor}
 
-    def source_known(self, graph: str) -> bool:
-        """Whether a source (by its IRI) counts by the day of reporting."""
-        return self.facts.known(graph, self.known_by)
-
 
 def _chains(
     start: Node, up: Mapping[Node, Iterable[Node]], predicate: URIRef
@@ -318,16 +314,6 @@ class Facts:
         if source is None or source.issued is None or source.reference:
             return True
         return source.issued.last <= known_by
-
-    def first_known(self, graphs: Iterable[str]) -> Period | None:
-        """The earliest day any of these graphs was published (None: one is undated)."""
-        days = []
-        for graph in graphs:
-            source = self.sources.get(graph)
-            if source is None or source.issued is None:
-                return None
-            days.append(source.issued)
-        return min(days) if days else None
 
     # --- a day's knowledge ---------------------------------------------------------------
 
