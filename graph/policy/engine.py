@@ -707,12 +707,12 @@ class PolicyEngine:
 
         notes = []
         k = self.knowledge
-        targets = {r.target for r in self._candidate_rules(action, supplier)}
+        targets = {r.target for r in candidates}
         recorded = any(k.collection_systems.get(t) for t in targets)
         listed = any(action.weapon in k.collection_systems.get(t, set()) for t in targets)
         if recorded and not listed and not k.weapon_is_class.get(action.weapon):
             notes.append(f"no source records that {k.label(supplier)} supplied {k.label(action.weapon)}")
-        outcome, reasons, strategy, alternatives, caveats = self._outcome(applying, action.day)
+        outcome, reasons, strategy, alternatives, caveats = self._outcome(applying, day)
         return Decision(
             outcome,
             summary,
