@@ -843,6 +843,67 @@ def audit(fmt: str, conflict: str, dates: str, sources: tuple[str, ...], store: 
     click.echo(format_audit(rows, fmt), nl=False)
 
 
+@cli.command()
+@click.argument("article", type=click.Path())
+@click.option(
+    "--published", help="The day the article was published, YYYY-MM-DD (a page's own date otherwise)."
+)
+@click.option("--publisher", help="Who published it: Politico, Reuters (a page's site name otherwise).")
+@click.option("--title", help="The article's title (its first line, or the page's title, otherwise).")
+@click.option("--out", "-o", type=click.Path(), help="Write the draft source here (.ttl). Default: print it.")
+@click.option("--review", "review_file", type=click.Path(), help="Write the review page here (.html).")
+@click.option(
+    "--lexicon",
+    "lexicons",
+    multiple=True,
+    type=click.Path(),
+    help="Your own lexicon file (TOML), added to the bundled one.",
+)
+@_source_option
+def draft(
+    article: str,
+    published: str | None,
+    publisher: str | None,
+    title: str | None,
+    out: str | None,
+    review_file: str | None,
+    lexicons: tuple[str, ...],
+    sources: tuple[str, ...],
+) -> None:
+    """Draft a source from a news article (.txt) or a saved web page (.html), for review.
+
+    \b
+    Finds the names the graph knows, who says so (with counts), dates (resolved against
+    the publication day), quotes, and the cues of decisions, requests, stances, requests
+    for comment and events; writes them as a source in the project's format with every
+    candidate marked 'pg:unreviewed true'. validate lists what is unreviewed; build
+    refuses the file until nothing is. For example:
+      policygraph draft article.txt --published 2024-05-30 --publisher Politico -o drafts/politico.ttl
+      policygraph draft article.txt --review review.html
+    """
+    from graph.draft import draft as run_draft
+    from graph.draft import review
+    from graph.output import atomic_write
+
+    dataset = _corpus(sources, "memory").dataset
+    result = run_draft(
+        article, dataset=dataset, published=published, publisher=publisher, title=title, lexicons=lexicons
+    )
+    if review_file:
+        atomic_write(review_file, review(result))
+    if out:
+        atomic_write(out, result.turtle)
+    elif not review_file:
+        click.echo(result.turtle, nl=False)
+    kinds: dict[str, int] = {}
+    for block in result.blocks:
+        if block.unreviewed and block.kind is not None:
+            kinds[block.kind.value] = kinds.get(block.kind.value, 0) + 1
+    found = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "nothing to draft"
+    where = " ".join(f"wrote {f}." for f in (out, review_file) if f)
+    click.echo(f"{result.candidates} candidates to review ({found}). {where}".rstrip(), err=True)
+
+
 def _print_grouped(rows: Any, fmt: str, title: str, line: Callable[[dict[str, Any]], str]) -> None:
     from graph.history import by_grantor
     from graph.results import format_rows, short

@@ -148,6 +148,7 @@ class PG(DefinedNamespace):
     confidence: URIRef
     controlledBy: URIRef
     decidedBy: URIRef
+    demonym: URIRef
     depth: URIRef
     directedAgainst: URIRef
     distanceToBorderKm: URIRef
@@ -172,6 +173,8 @@ class PG(DefinedNamespace):
     populationRank: URIRef
     position: URIRef
     quote: URIRef
+    textSpan: URIRef
+    unreviewed: URIRef
     recipient: URIRef
     requester: URIRef
     reverses: URIRef

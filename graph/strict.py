@@ -27,11 +27,13 @@ graph.errors.SourceError: bad.ttl:1:1: Turtle syntax error: Invalid IRI code poi
 from __future__ import annotations
 
 import re
+import stat
 from dataclasses import dataclass
+from pathlib import Path
 
 from graph.errors import SourceError
 
-__all__ = ["DEFAULT_LIMITS", "Limits", "check_bytes", "check_size", "check_text"]
+__all__ = ["DEFAULT_LIMITS", "Limits", "check_bytes", "check_size", "check_text", "read_capped"]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LOCATION = re.compile(r"line (\d+) (?:between columns (\d+) and \d+|column (\d+))")
@@ -60,6 +62,30 @@ def check_size(size: int, *, name: str, limits: Limits = DEFAULT_LIMITS) -> None
             f"{size:,} bytes is larger than the {limits.max_source_bytes:,} allowed for one source: "
             "split it, or raise Limits.max_source_bytes",
         )
+
+
+def read_capped(path: Path, *, limit: int, what: str = "file") -> bytes:
+    """The bytes of a regular file, refusing more than ``limit`` while reading (not from ``stat()`` alone).
+
+    A named pipe, a device or a folder is refused before it is opened for reading, so a
+    FIFO cannot block and ``/dev/zero`` cannot fill memory.
+
+    Raises
+    ------
+    SourceError
+        Not a regular file, unreadable, or larger than ``limit`` bytes.
+    """
+    name = str(path)
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise SourceError(name, f"not a regular {what}: give a file, not a pipe, device or folder")
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise SourceError(name, f"cannot read: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        raise SourceError(name, f"larger than the {limit:,} bytes a {what} may have: split it")
+    return data
 
 
 def check_bytes(data: bytes, *, name: str, limits: Limits = DEFAULT_LIMITS) -> str:

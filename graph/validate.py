@@ -1,13 +1,15 @@
 """Check a loaded corpus against the SHACL shapes and the ontology's vocabulary.
 
-Three checks, all reported together:
+Four checks, all reported together:
 
 1. the data shapes (``ontology/shapes.ttl``) over the union of the ontology and
    every source, with pySHACL;
 2. every ``pg:`` term a source uses is one the ontology defines (a misspelt
    property or class is an error, not a silent new term);
 3. every resource (``:Name``) a source points at is described somewhere, at least
-   with a label (a misspelt entity name is an error, not a new node).
+   with a label (a misspelt entity name is an error, not a new node);
+4. no draft candidate is left unreviewed (``pg:unreviewed true``, written by
+   ``policygraph draft``) and no summary still holds the draft's placeholder.
 
 Each finding names the file, the line where the entity is written, the entity,
 the property and what to write instead.
@@ -28,7 +30,7 @@ from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 
-from rdflib import BNode, Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
@@ -408,6 +410,30 @@ def _clashing_types(corpus: Corpus, locator: _Locator) -> list[Violation]:
     return found
 
 
+def _unreviewed(corpus: Corpus, locator: _Locator) -> list[Violation]:
+    """Draft candidates no one has checked yet, and summaries still holding the draft's placeholder."""
+    found = []
+    for source in corpus.sources:
+        for node in source.graph.subjects(PG.unreviewed, None):
+            if not isinstance(node, URIRef) or all(
+                isinstance(v, Literal) and v.toPython() is False
+                for v in source.graph.objects(node, PG.unreviewed)
+            ):
+                continue
+            spans = ", ".join(sorted(str(s) for s in source.graph.objects(node, PG.textSpan)))
+            where = f" (found at characters {spans})" if spans else ""
+            message = (
+                f"is an unreviewed draft candidate{where}: check it against the text, "
+                "correct it, then delete its 'pg:unreviewed true' line (or delete the candidate)"
+            )
+            found.append(_at_term(locator, source, node, message))
+        for node, summary in source.graph.subject_objects(PG.summary):
+            if isinstance(node, URIRef) and str(summary).startswith("(paraphrase "):
+                message = "pg:summary is still the draft's placeholder: paraphrase what the text says there"
+                found.append(_at_term(locator, source, node, message))
+    return found
+
+
 def _first_line(lines: list[str], local: str) -> int | None:
     for number, line in enumerate(lines, start=1):
         if re.search(rf"[:/#]{re.escape(local)}(?![\w\-])", line):
@@ -448,6 +474,7 @@ def validate(corpus: Corpus) -> ValidationReport:
         + _dangling(corpus, locator)
         + _one_per_source(corpus, locator)
         + _integrity(corpus, locator)
+        + _unreviewed(corpus, locator)
         + _shacl(corpus, locator)
     )
     found = sorted(set(found), key=lambda v: (v.file, v.line or 0, v.focus, v.path, v.message))

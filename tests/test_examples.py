@@ -19,6 +19,7 @@ QUERIES = sorted((EXAMPLES / "queries").glob("*.rq"))
 EXPECTED = {
     "add_a_report.py": "ATACMS in Kursk Oblast: permitted",
     "benchmark_decisions.py": "decisions per second",
+    "benchmark_draft.py": "rule weapons",
     "benchmark_endpoint.py": "errors: 0",
     "benchmark_scale.py": "benchmark done",
     "take_screenshots.py": "wrote 3 screenshots",

@@ -1,0 +1,621 @@
+"""Turn what the reader found into candidate claims, each with the spans it came from.
+
+Policies and their rules, requests, stances, statements, requests for comment, events,
+source groups and new entities.
+
+Rules live here, knowledge in the lexicon and the graph:
+
+- a permission or prohibition cue starts a rule; the party named before it decides and
+  the one after it acts (in the passive, "Ukraine is allowed", the one before acts);
+  a rule said to stay in force ("the policy against ... has not changed") takes what is
+  written before its cue;
+- places after "inside"/"into" are where the act happens; a rule "limited to" a place
+  outside that is measured across the border from it (its region, for a city);
+- weapons after "such as" are examples, not limits; "US-provided weapons" are the
+  supplier's weapons given to the party that acts (an existing ``pg:WeaponCollection``
+  when the graph has one);
+- "prohibited from A or B" is two prohibitions; a permission for "A or B" is one, with
+  both in its lists;
+- rules of one kind, party and grantor that do not contradict each other are one rule
+  told twice, and are merged;
+- a reversal makes an earlier stance: a prohibition of what the new permission allows,
+  which the new policy revokes; prohibitions "still" in force are carried over from it.
+
+Every candidate keeps the spans of the text it came from.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from rdflib import Dataset, URIRef
+from rdflib.namespace import RDF, RDFS
+
+from graph.draft.findings import Attribution, ClaimKind, Cue, CueKind, Mention, Role, Span
+from graph.draft.lexicon import Lexicon
+from graph.draft.reader import Reading
+from graph.namespaces import GEO, PG
+
+__all__ = ["Claim", "RuleDraft", "assemble"]
+
+_POLICY_CUES = (CueKind.PERMISSION, CueKind.PROHIBITION, CueKind.UNCHANGED)
+_NEGATION = frozenset({"not", "never", "n't", "no", "nor", "without"})
+_PASSIVE = frozenset({"is", "are", "was", "were", "be", "been", "being", "remains", "remain", "still"})
+_POSSESSIVE = ("'s", "\u2019s")
+_ANAPHORIC_PLACE = frozenset({"city", "region", "area", "oblast", "province", "town"})
+
+
+@dataclass
+class RuleDraft:
+    """A candidate permission or prohibition, as the text gives it."""
+
+    kind: ClaimKind
+    assigner: URIRef | None
+    assignee: URIRef | None
+    spans: list[Span]
+    spatial: set[URIRef] = field(default_factory=set)
+    across: set[URIRef] = field(default_factory=set)
+    depth: set[URIRef] = field(default_factory=set)
+    target_types: set[URIRef] = field(default_factory=set)
+    purposes: set[URIRef] = field(default_factory=set)
+    weapon_classes: set[URIRef] = field(default_factory=set)
+    systems: set[URIRef] = field(default_factory=set)
+    examples: set[URIRef] = field(default_factory=set)
+    supplier: URIRef | None = None
+    carried: bool = False
+    sentences: set[int] = field(default_factory=set)
+
+    def values(self) -> dict[str, set[URIRef]]:
+        """The constraint values by operand, for merging and scoring."""
+        return {
+            "spatial": self.spatial,
+            "across": self.across,
+            "depth": self.depth,
+            "target types": self.target_types,
+            "purposes": self.purposes,
+            "weapon classes": self.weapon_classes,
+            "systems": self.systems,
+        }
+
+    def empty(self) -> bool:
+        """True when the text gave nothing to limit the rule with."""
+        return not any(self.values().values()) and not self.examples
+
+    def fits(self, other: RuleDraft) -> int | None:
+        """How much another rule agrees with this one (None: it contradicts or is another party's)."""
+        if other.kind is not self.kind or other.assignee != self.assignee or other.assigner != self.assigner:
+            return None
+        if self.supplier and other.supplier and self.supplier != other.supplier:
+            return None
+        shared = 0
+        mine, theirs = self.values(), other.values()
+        for key, values in mine.items():
+            if values and theirs[key]:
+                if (
+                    self.kind is ClaimKind.PROHIBITION
+                    and values != theirs[key]
+                    and not (values <= theirs[key] or theirs[key] <= values)
+                ):
+                    return None
+                if key in ("spatial", "across", "depth") and values.isdisjoint(theirs[key]):
+                    return None
+                shared += len(values & theirs[key])
+        return shared
+
+    def merge(self, other: RuleDraft) -> None:
+        """Take in what another telling of the same rule adds."""
+        for key, values in self.values().items():
+            values.update(other.values()[key])
+        self.examples |= other.examples
+        self.spans += other.spans
+        self.supplier = self.supplier or other.supplier
+        self.carried = self.carried or other.carried
+        self.sentences |= other.sentences
+
+
+@dataclass
+class Claim:
+    """One candidate claim: a kind, a local name, its Turtle properties and where it came from.
+
+    ``properties`` are (predicate, object) pairs in Turtle (``pg:memberCount``, ``3``).
+    """
+
+    kind: ClaimKind
+    name: str
+    label: str
+    spans: list[Span]
+    properties: list[tuple[str, str]] = field(default_factory=list)
+    #: a line of what the candidate says, for the review and the Turtle comment
+    summary: str = ""
+    #: rules of a policy (written after it)
+    rules: list[Claim] = field(default_factory=list)
+    rule: RuleDraft | None = None
+    #: extra Turtle blocks this claim needs (a constraint's blank nodes are inline)
+    unreviewed: bool = True
+
+
+@dataclass
+class _Context:
+    reading: Reading
+    dataset: Dataset
+    lexicon: Lexicon
+    published: date | None
+    slug: str
+    publisher: str
+    labels: dict[URIRef, str] = field(default_factory=dict)
+    #: the weapons last named ("these weapons")
+    supplier: URIRef | None = None
+
+    def label(self, term: URIRef) -> str:
+        if term not in self.labels:
+            value = self.dataset.value(term, RDFS.label)
+            self.labels[term] = (
+                str(value) if value is not None else str(term).rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+            )
+        return self.labels[term]
+
+    def mentions(self, start: int, end: int) -> list[Mention]:
+        return [m for m in self.reading.mentions if start <= m.token and m.end_token <= end]
+
+    def cues(self, start: int, end: int, *kinds: CueKind) -> list[Cue]:
+        return [c for c in self.reading.cues if start <= c.token < end and (not kinds or c.kind in kinds)]
+
+    def within(self, place: URIRef, region: URIRef) -> bool:
+        return place == region or region in set(self.dataset.transitive_objects(place, GEO.sfWithin))
+
+    def region_of(self, place: URIRef) -> URIRef:
+        """A city's region: what an across-border rule is measured from."""
+        if (place, RDF.type, PG.City) in self.dataset:
+            for parent in self.dataset.objects(place, GEO.sfWithin):
+                if isinstance(parent, URIRef) and (parent, RDF.type, PG.Region) in self.dataset:
+                    return parent
+        return place
+
+
+def _sentences(reading: Reading) -> list[tuple[int, int]]:
+    return [(s.start, s.end) for s in reading.doc.sents]
+
+
+def _actor(mention: Mention) -> bool:
+    return mention.role.is_actor and not mention.modifier and mention.role is not Role.PERSON
+
+
+def _segments(ctx: _Context, start: int, end: int) -> list[tuple[Cue, int, int]]:
+    """The policy cues of one sentence, each with the tokens it governs."""
+    doc = ctx.reading.doc
+    cues = ctx.cues(start, end, *_POLICY_CUES)
+    # "not allowed" is a prohibition: drop a permission cue inside a prohibition cue
+    cues = [
+        c
+        for c in cues
+        if not (
+            c.kind is CueKind.PERMISSION
+            and any(p.kind is CueKind.PROHIBITION and p.token <= c.token < p.end_token for p in cues)
+        )
+    ]
+    prohibiting = ctx.lexicon.words("policy", "prohibiting")
+    spans: list[tuple[Cue, int, int]] = []
+    for cue in cues:
+        if cue.kind is CueKind.UNCHANGED:
+            begin = next(
+                (
+                    i
+                    for i in range(cue.token - 1, max(start, cue.token - 14) - 1, -1)
+                    if doc[i].lower_ in prohibiting
+                ),
+                None,
+            )
+            if begin is None:
+                continue
+            spans.append((cue, begin, cue.token))
+        else:
+            spans.append((cue, cue.token, end))
+    spans.sort(key=lambda s: s[1])
+    out = []
+    for number, (cue, begin, stop) in enumerate(spans):
+        following = [s[1] for s in spans[number + 1 :] if s[1] > begin]
+        out.append((cue, begin, min([stop, *following])))
+    return out
+
+
+def _kind(ctx: _Context, cue: Cue, sentence_start: int) -> ClaimKind:
+    doc = ctx.reading.doc
+    if cue.kind is CueKind.PROHIBITION:
+        return ClaimKind.PROHIBITION
+    if cue.kind is CueKind.UNCHANGED:
+        return ClaimKind.PROHIBITION
+    before = {doc[i].lower_ for i in range(max(sentence_start, cue.token - 3), cue.token)}
+    inside = {doc[i].lower_ for i in range(cue.token, cue.end_token)}
+    return ClaimKind.PROHIBITION if (before | inside) & _NEGATION else ClaimKind.PERMISSION
+
+
+def _parties(
+    ctx: _Context, cue: Cue, start: int, stop: int, sentence: tuple[int, int]
+) -> tuple[URIRef | None, URIRef | None]:
+    """(who decides, who acts) around a cue."""
+    doc = ctx.reading.doc
+    before = [m for m in ctx.mentions(sentence[0], cue.token) if _actor(m)]
+    after = [m for m in ctx.mentions(cue.token, stop) if _actor(m)]
+    words_before = [doc[i].lower_ for i in range(max(sentence[0], cue.token - 3), cue.token)]
+    passive = (
+        doc[cue.token].lower_ in _PASSIVE
+        or bool(set(words_before[-2:]) & _PASSIVE)
+        or cue.kind in (CueKind.UNCHANGED,)
+    )
+    if cue.kind is CueKind.UNCHANGED:
+        return None, None
+    if passive:
+        by = next((m for m in after if m.token > 0 and doc[m.token - 1].lower_ == "by"), None)
+        return (by.term if by else None), (
+            before[-1].term if before else (after[0].term if after and not by else None)
+        )
+    return (before[-1].term if before else None), (after[0].term if after else None)
+
+
+def _examples(ctx: _Context, start: int, stop: int) -> set[int]:
+    """Tokens in "such as ..." lists: the weapons named there are examples."""
+    doc = ctx.reading.doc
+    tokens: set[int] = set()
+    for cue in ctx.cues(start, stop, CueKind.EXAMPLES):
+        i = cue.end_token
+        while i < stop and doc[i].text not in (",", ";", ".", "—", "(", ")") and doc[i].lower_ != "to":
+            tokens.add(i)
+            i += 1
+    return tokens
+
+
+def _fill(ctx: _Context, rule: RuleDraft, start: int, stop: int) -> None:  # noqa: PLR0912, PLR0915
+    """Read the scope, targets, purposes and weapons of tokens ``start`` to ``stop`` into a rule."""
+    doc = ctx.reading.doc
+    examples = _examples(ctx, start, stop)
+    mentions = ctx.mentions(start, stop)
+    supplied = ctx.lexicon.words("weapons", "supplied")
+    nouns = ctx.lexicon.words("weapons", "nouns")
+    for mention in mentions:
+        term = mention.term
+        if term is None:
+            continue
+        if mention.role.is_weapon:
+            if mention.token in examples:
+                rule.examples.add(term)
+            elif mention.role is Role.WEAPON_CLASS:
+                rule.weapon_classes.add(term)
+            else:
+                rule.systems.add(term)
+        elif mention.role is Role.TARGET_TYPE:
+            rule.target_types.add(term)
+        elif mention.role is Role.PURPOSE:
+            rule.purposes.add(term)
+        elif mention.role is Role.DEPTH:
+            rule.depth.add(term)
+        elif mention.role.is_actor and mention.modifier:
+            # "U.S.-provided weapons", "American weapons"
+            after = [t.lower_ for t in doc[mention.end_token : mention.end_token + 3]]
+            if (
+                (after[:1] and after[0] in nouns)
+                or (len(after) > 2 and after[0] == "-" and after[1] in supplied)
+                or (after[:1] and after[0] in supplied)
+            ):
+                rule.supplier = term
+    for cue in ctx.cues(start, stop):
+        nxt = [m for m in mentions if cue.end_token <= m.token <= cue.end_token + 2 and m.role.is_place]
+        if cue.kind is CueKind.DEEP:
+            rule.depth.add(PG.DeepInside)
+        elif cue.kind is CueKind.BORDER:
+            rule.depth.add(PG.BorderArea)
+        where = cue.kind in (CueKind.INSIDE, CueKind.DEEP) or (
+            cue.kind is CueKind.IN_COUNTRY and bool(nxt) and nxt[0].role is Role.COUNTRY
+        )
+        if where and nxt:
+            rule.spatial.add(nxt[0].term)  # type: ignore[arg-type]
+        elif cue.kind is CueKind.ACROSS_BORDER:
+            inside = [m for m in mentions if cue.token <= m.token < cue.end_token and m.role is Role.COUNTRY]
+            if inside:
+                rule.spatial.add(inside[0].term)  # type: ignore[arg-type]
+            for source in ctx.cues(cue.end_token, min(stop, cue.end_token + 4), CueKind.FROM):
+                place = _place_after(ctx, source.end_token, stop)
+                if place is not None:
+                    rule.across.add(ctx.region_of(place))
+        elif cue.kind is CueKind.LIMITED and nxt:
+            place = nxt[0].term
+            assert place is not None
+            if rule.spatial and not any(ctx.within(place, s) for s in rule.spatial):
+                rule.across.add(ctx.region_of(place))
+            else:
+                rule.spatial.add(place)  # within the place already given: narrows it
+        elif cue.kind is CueKind.ANAPHORA and rule.supplier is None:
+            rule.supplier = ctx.supplier
+    if rule.supplier is not None:
+        ctx.supplier = rule.supplier
+
+
+def _place_after(ctx: _Context, start: int, stop: int) -> URIRef | None:
+    """The place named just after a word ("near Kharkiv"), or the last one named ("near the city")."""
+    doc = ctx.reading.doc
+    for mention in ctx.mentions(start, min(stop, start + 3)):
+        if mention.role.is_place and mention.term is not None:
+            return mention.term
+    words = {t.lower_ for t in doc[start : min(len(doc), start + 3)]}
+    if words & _ANAPHORIC_PLACE:
+        earlier = [m for m in ctx.reading.mentions if m.token < start and m.role is Role.PLACE and m.term]
+        if earlier:
+            return earlier[-1].term
+    return None
+
+
+def _split(ctx: _Context, rule_kind: ClaimKind, start: int, stop: int) -> list[tuple[int, int]]:
+    """A prohibition of "A or B" is two prohibitions: split where each side names something."""
+    if rule_kind is not ClaimKind.PROHIBITION:
+        return [(start, stop)]
+    doc = ctx.reading.doc
+    words = ctx.lexicon.words("scope", "alternatives")
+    cuts = [start]
+    for i in range(start + 1, stop - 1):
+        if doc[i].lower_ not in words:
+            continue
+        left = ctx.mentions(cuts[-1], i)
+        right = ctx.mentions(i, stop)
+        named = (Role.TARGET_TYPE, Role.WEAPON_CLASS, Role.WEAPON_SYSTEM)
+        if any(m.role in named for m in left) and any(m.role in named for m in right):
+            cuts.append(i + 1)
+    cuts.append(stop)
+    return list(itertools.pairwise(cuts))
+
+
+def rules_of(ctx: _Context) -> list[RuleDraft]:
+    """Every candidate rule of the text, merged where two sentences tell one rule."""
+    doc = ctx.reading.doc
+    drafts: list[RuleDraft] = []
+    still = ctx.lexicon.words("policy", "still")
+    last: RuleDraft | None = None
+    for sentence in _sentences(ctx.reading):
+        segments = _segments(ctx, *sentence)
+        if not segments:
+            # "The authorization is limited to the Kharkiv region": scope for the last rule
+            scope = ctx.cues(sentence[0], sentence[1], CueKind.LIMITED, CueKind.ACROSS_BORDER)
+            if last is not None and scope:
+                _fill(ctx, last, scope[0].token, sentence[1])
+                last.spans.append(
+                    Span(doc[scope[0].token].idx, doc[sentence[1] - 1].idx + len(doc[sentence[1] - 1]))
+                )
+            continue
+        for cue, start, stop in segments:
+            kind = _kind(ctx, cue, sentence[0])
+            assigner, assignee = _parties(ctx, cue, start, stop, sentence)
+            carried = cue.kind is CueKind.UNCHANGED or any(
+                doc[i].lower_ in still for i in range(max(sentence[0], cue.token - 3), cue.token)
+            )
+            for begin, end in _split(ctx, kind, start, stop):
+                rule = RuleDraft(
+                    kind,
+                    assigner,
+                    assignee,
+                    [Span(doc[begin].idx, doc[end - 1].idx + len(doc[end - 1]))],
+                    carried=carried,
+                    sentences={sentence[0]},
+                )
+                rule.spans.insert(0, cue.span)
+                _fill(ctx, rule, begin, end)
+                drafts.append(rule)
+                last = rule
+    grantor = next((r.assigner for r in drafts if r.assigner), None)
+    grantee = next((r.assignee for r in drafts if r.assignee), None)
+    merged: list[RuleDraft] = []
+    for rule in drafts:
+        rule.assigner = rule.assigner or grantor or rule.supplier
+        rule.assignee = rule.assignee or grantee
+        if rule.assigner == rule.assignee:
+            rule.assignee = grantee if grantee != rule.assigner else None
+        best = max(
+            (
+                (shared, number)
+                for number, held in enumerate(merged)
+                if (shared := held.fits(rule)) is not None
+                and (shared > 0 or rule.kind is ClaimKind.PERMISSION or held.empty() or rule.empty())
+            ),
+            default=None,
+        )
+        if best is not None:
+            merged[best[1]].merge(rule)
+        else:
+            merged.append(rule)
+    return [r for r in merged if r.assignee is not None and r.assigner is not None and not r.empty()]
+
+
+def _attributions_near(ctx: _Context, sentence: int) -> list[Attribution]:
+    said = [a for token, a in ctx.reading.said_by.items() if ctx.reading.doc[token].sent.start == sentence]
+    return said
+
+
+def _words_span(ctx: _Context, start: int, end: int) -> Span:
+    doc = ctx.reading.doc
+    return Span(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]))
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")[:60] or "item"
+
+
+@dataclass
+class Findings:
+    """The candidate claims of a draft, by kind, and the document's facts."""
+
+    rules: list[RuleDraft]
+    groups: list[Attribution]
+    policy_attribution: list[Attribution]
+    policy_date: date | None
+    policy_spans: list[Span]
+    reversal: Cue | None
+    concerns: list[Cue]
+    requests: list[tuple[Cue, URIRef | None, URIRef | None, list[URIRef]]]
+    stances: list[tuple[Cue, ClaimKind, list[URIRef], str, URIRef | None, Span]]
+    statements: list[tuple[Span, Attribution | None, URIRef | None, str | None, str, date | None]]
+    comments: list[tuple[Cue, URIRef | None, str]]
+    events: list[tuple[Cue, URIRef | None, URIRef | None, URIRef | None, URIRef | None, date | None, bool]]
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+def assemble(  # noqa: PLR0912, PLR0915
+    reading: Reading, *, dataset: Dataset, lexicon: Lexicon, published: date | None
+) -> Findings:
+    """Every candidate the reading supports."""
+    ctx = _Context(reading, dataset, lexicon, published, "", "")
+    doc = reading.doc
+    rules = rules_of(ctx)
+    policy_sentences = {s for r in rules for s in r.sentences}
+    attribution: list[Attribution] = []
+    for cue in reading.cues:
+        if cue.kind is CueKind.ACCORDING and cue.sentence in policy_sentences:
+            attribution += [a for t, a in reading.said_by.items() if doc[t].sent.start == cue.sentence]
+    # every group named with "according to" in a decision's sentence
+    if attribution:
+        sentence = attribution[0].sentence
+        attribution = [a for a in reading.attributions if a.sentence == sentence and a.part_of is None]
+    policy_date = next(
+        (
+            d.value
+            for d in reading.dates
+            if d.sentence in policy_sentences and d.precision == "day" and d.value
+        ),
+        None,
+    )
+    reversal = next((c for c in reading.cues if c.kind is CueKind.REVERSAL), None)
+    concerns = [c for c in reading.cues if c.kind is CueKind.CONCERN]
+    grantor = rules[0].assigner if rules else None
+    requests = []
+    for cue in reading.cues:
+        if cue.kind is not CueKind.REQUEST:
+            continue
+        sent = doc[cue.token].sent
+        before = [m for m in ctx.mentions(sent.start, cue.token) if m.role.is_actor and m.term]
+        after = [m for m in ctx.mentions(cue.end_token, sent.end) if m.term]
+        possessive = next(
+            (
+                m
+                for m in before
+                if m.end_token < len(doc)
+                and doc[m.end_token].text in _POSSESSIVE
+                and m.end_token + 1 == cue.token
+            ),
+            None,
+        )
+        requester = possessive or (before[-1] if before else None)
+        if requester is None or cue.token in {
+            t for c in reading.cues if c.kind is CueKind.NO_RESPONSE for t in range(c.token, c.end_token + 4)
+        }:
+            continue
+        addressee = next((m.term for m in after if _actor(m) and m.term != requester.term), None) or grantor
+        about = [m.term for m in after if m.role is Role.PLACE and m.term]
+        requests.append((cue, requester.term, addressee, about))
+    stances = []
+    for cue in reading.cues:
+        if cue.kind not in (CueKind.SUPPORTS, CueKind.OPPOSES):
+            continue
+        sent = doc[cue.token].sent
+        if sent.start in policy_sentences:
+            continue
+        holders = [m.term for m in ctx.mentions(sent.start, cue.token) if _actor(m) and m.term]
+        if not holders:
+            continue
+        begin = cue.end_token
+        if begin < sent.end and doc[begin].lower_ in ctx.lexicon.words("stance", "concerning"):
+            begin += 1
+        end = begin
+        while end < sent.end and not (doc[end].is_punct and doc[end].text not in (*_POSSESSIVE, "-")):
+            end += 1
+        if end <= begin:
+            continue
+        about_mentions = [m for m in ctx.mentions(begin, end) if _actor(m) or (m.role.is_actor and m.term)]
+        issue = doc[begin:end].text
+        beneficiary = about_mentions[0].term if about_mentions else None
+        kind = ClaimKind.STANCE
+        stances.append(
+            (cue, kind, list(dict.fromkeys(holders)), issue, beneficiary, _words_span(ctx, begin, end))
+        )
+    statements: list[tuple[Span, Attribution | None, URIRef | None, str | None, str, date | None]] = []
+    quotes_by: dict[tuple[int, str], list[Any]] = {}
+    for quote in reading.quotes:
+        quotes_by.setdefault((quote.sentence, quote.speaker.key if quote.speaker else ""), []).append(quote)
+    for (_, _), quotes in quotes_by.items():
+        short = [q for q in quotes if len(q.text) <= 60]
+        span = quotes[0].span.cover(quotes[-1].span)
+        statements.append(
+            (span, quotes[0].speaker, None, short[0].text if short else None, "Background", None)
+        )
+    for cue in reading.cues:
+        if cue.kind not in (CueKind.HINT, CueKind.ANNOUNCEMENT, CueKind.DENIAL):
+            continue
+        sent = doc[cue.token].sent
+        speaker = [
+            m for m in ctx.mentions(sent.start, cue.token) if m.role.is_actor and m.term and not m.modifier
+        ]
+        if not speaker:
+            continue
+        when = next((d.value for d in reading.dates if d.sentence == sent.start and d.value), None)
+        said = {CueKind.HINT: "Hint", CueKind.ANNOUNCEMENT: "Announcement", CueKind.DENIAL: "Denial"}[
+            cue.kind
+        ]
+        span = _words_span(ctx, speaker[-1].token, sent.end)
+        statements.append((span, None, speaker[-1].term, None, said, when))
+    comments: list[tuple[Cue, URIRef | None, str]] = []
+    for cue in reading.cues:
+        if cue.kind not in (CueKind.NO_RESPONSE, CueKind.DECLINED):
+            continue
+        sent = doc[cue.token].sent
+        asked = [
+            m for m in ctx.mentions(sent.start, cue.token) if m.role.is_actor and m.term and not m.modifier
+        ]
+        if asked:
+            outcome = "NoResponse" if cue.kind is CueKind.NO_RESPONSE else "Declined"
+            comments.append((cue, asked[-1].term, outcome))
+    events = []
+    not_past = ctx.lexicon.words("event", "not-past")
+    for cue in reading.cues:
+        if cue.kind is not CueKind.STRIKE:
+            continue
+        sent = doc[cue.token].sent
+        if any(doc[i].lower_ in not_past for i in range(max(sent.start, cue.token - 2), cue.token)):
+            continue
+        subject = [m for m in ctx.mentions(max(sent.start, cue.token - 6), cue.token) if _actor(m) and m.term]
+        weapons = [m for m in ctx.mentions(sent.start, sent.end) if m.role.is_weapon and m.term]
+        if not subject or not weapons or sent.start in policy_sentences:
+            continue
+        places = [m.term for m in ctx.mentions(cue.end_token, sent.end) if m.role.is_place and m.term]
+        targets = [m.term for m in ctx.mentions(cue.end_token, sent.end) if m.role is Role.TARGET_TYPE]
+        when = next((d.value for d in reading.dates if d.sentence == sent.start and d.value), None)
+        first = any(c.kind is CueKind.FIRST_USE and c.sentence == sent.start for c in reading.cues)
+        events.append(
+            (
+                cue,
+                subject[-1].term,
+                weapons[0].term,
+                places[0] if places else None,
+                targets[0] if targets else None,
+                when,
+                first,
+            )
+        )
+    return Findings(
+        rules=rules,
+        groups=list(reading.attributions),
+        policy_attribution=attribution,
+        policy_date=policy_date,
+        policy_spans=[s for r in rules for s in r.spans[:1]],
+        reversal=reversal,
+        concerns=concerns,
+        requests=requests,
+        stances=stances,
+        statements=statements,
+        comments=comments,
+        events=events,
+    )
+
+
+def unique(items: Iterable[str]) -> list[str]:
+    """Items in order, each once."""
+    return list(dict.fromkeys(items))
