@@ -6,7 +6,7 @@ site name offline; options given by the user win over what the page says.
 
 Examples
 --------
->>> article = parse_article("US lets Kyiv fire back\\n\\nWashington allowed Ukraine to strike.",
+>>> article = parse_article("US lets Kyiv fire back\n\nWashington allowed Ukraine to strike.",
 ...                         name="a.txt", published="2024-05-30")
 >>> article.title, article.published.isoformat(), article.text
 ('US lets Kyiv fire back', '2024-05-30', 'Washington allowed Ukraine to strike.')

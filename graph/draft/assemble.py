@@ -27,8 +27,6 @@ Every candidate keeps the spans of the text it came from.
 from __future__ import annotations
 
 import itertools
-import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -41,7 +39,7 @@ from graph.draft.lexicon import Lexicon
 from graph.draft.reader import Reading
 from graph.namespaces import GEO, PG
 
-__all__ = ["Claim", "RuleDraft", "assemble"]
+__all__ = ["Findings", "RuleDraft", "assemble"]
 
 _POLICY_CUES = (CueKind.PERMISSION, CueKind.PROHIBITION, CueKind.UNCHANGED)
 _NEGATION = frozenset({"not", "never", "n't", "no", "nor", "without"})
@@ -116,27 +114,6 @@ class RuleDraft:
         self.supplier = self.supplier or other.supplier
         self.carried = self.carried or other.carried
         self.sentences |= other.sentences
-
-
-@dataclass
-class Claim:
-    """One candidate claim: a kind, a local name, its Turtle properties and where it came from.
-
-    ``properties`` are (predicate, object) pairs in Turtle (``pg:memberCount``, ``3``).
-    """
-
-    kind: ClaimKind
-    name: str
-    label: str
-    spans: list[Span]
-    properties: list[tuple[str, str]] = field(default_factory=list)
-    #: a line of what the candidate says, for the review and the Turtle comment
-    summary: str = ""
-    #: rules of a policy (written after it)
-    rules: list[Claim] = field(default_factory=list)
-    rule: RuleDraft | None = None
-    #: extra Turtle blocks this claim needs (a constraint's blank nodes are inline)
-    unreviewed: bool = True
 
 
 @dataclass
@@ -427,18 +404,9 @@ def rules_of(ctx: _Context) -> list[RuleDraft]:
     return [r for r in merged if r.assignee is not None and r.assigner is not None and not r.empty()]
 
 
-def _attributions_near(ctx: _Context, sentence: int) -> list[Attribution]:
-    said = [a for token, a in ctx.reading.said_by.items() if ctx.reading.doc[token].sent.start == sentence]
-    return said
-
-
 def _words_span(ctx: _Context, start: int, end: int) -> Span:
     doc = ctx.reading.doc
     return Span(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]))
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")[:60] or "item"
 
 
 @dataclass
@@ -457,7 +425,6 @@ class Findings:
     statements: list[tuple[Span, Attribution | None, URIRef | None, str | None, str, date | None]]
     comments: list[tuple[Cue, URIRef | None, str]]
     events: list[tuple[Cue, URIRef | None, URIRef | None, URIRef | None, URIRef | None, date | None, bool]]
-    extras: dict[str, Any] = field(default_factory=dict)
 
 
 def assemble(  # noqa: PLR0912, PLR0915
@@ -468,14 +435,16 @@ def assemble(  # noqa: PLR0912, PLR0915
     doc = reading.doc
     rules = rules_of(ctx)
     policy_sentences = {s for r in rules for s in r.sentences}
+    # who the decision is attributed to: the sources named with the first decision sentence
+    # that names any ("according to three officials and two others", "two officials said")
     attribution: list[Attribution] = []
     for cue in reading.cues:
-        if cue.kind is CueKind.ACCORDING and cue.sentence in policy_sentences:
-            attribution += [a for t, a in reading.said_by.items() if doc[t].sent.start == cue.sentence]
-    # every group named with "according to" in a decision's sentence
-    if attribution:
-        sentence = attribution[0].sentence
-        attribution = [a for a in reading.attributions if a.sentence == sentence and a.part_of is None]
+        if cue.kind in (CueKind.ACCORDING, CueKind.SAY) and cue.sentence in policy_sentences:
+            for held in reading.said_by.get(cue.token, []):
+                if all(held is not a for a in attribution):
+                    attribution.append(held)
+            if attribution:
+                break
     policy_date = next(
         (
             d.value
@@ -614,8 +583,3 @@ def assemble(  # noqa: PLR0912, PLR0915
         comments=comments,
         events=events,
     )
-
-
-def unique(items: Iterable[str]) -> list[str]:
-    """Items in order, each once."""
-    return list(dict.fromkeys(items))

@@ -107,7 +107,7 @@ class Reading:
     #: capitalised names the graph does not know, with a guessed role
     new_names: list[Mention] = field(default_factory=list)
     #: who each ``say`` or ``according`` cue points at, by the cue's first token
-    said_by: dict[int, Attribution] = field(default_factory=dict)
+    said_by: dict[int, list[Attribution]] = field(default_factory=dict)
 
     def sentence_of(self, token: int) -> int:
         """The index of the sentence a token is in."""
@@ -415,10 +415,10 @@ class _Groups:
 
 def _attributions(  # noqa: PLR0912
     doc: Any, lexicon: Lexicon, mentions: list[Mention], cues: list[Cue]
-) -> tuple[list[Attribution], dict[int, Attribution]]:
+) -> tuple[list[Attribution], dict[int, list[Attribution]]]:
     """Who says so, and the attribution each ``say`` or ``according`` cue points at (by cue token)."""
     groups = _Groups(doc, lexicon, mentions)
-    at_cue: dict[int, Attribution] = {}
+    at_cue: dict[int, list[Attribution]] = {}
     for cue in cues:
         sent = doc[cue.token].sent
         if cue.kind is CueKind.ACCORDING:
@@ -426,13 +426,13 @@ def _attributions(  # noqa: PLR0912
             while i < sent.end:
                 mention = groups.mention_at(i)
                 if mention is not None and mention.role is Role.PERSON:
-                    at_cue.setdefault(cue.token, groups.person(mention))
+                    at_cue.setdefault(cue.token, []).append(groups.person(mention))
                     i = mention.end_token
                 else:
                     group, end = groups.group_at(i, limit=sent.end)
                     if group is None:
                         break
-                    at_cue.setdefault(cue.token, group)
+                    at_cue.setdefault(cue.token, []).append(group)
                     i = end
                 if i < sent.end and doc[i].lower_ in ("and", ","):
                     i += 1
@@ -443,20 +443,20 @@ def _attributions(  # noqa: PLR0912
             for start in range(max(sent.start, cue.token - 9), cue.token):
                 mention = groups.mention_at(start)
                 if mention is not None and mention.role is Role.PERSON and mention.end_token >= cue.token - 3:
-                    at_cue[cue.token] = groups.person(mention)
+                    at_cue[cue.token] = [groups.person(mention)]
                     break
                 group, end = groups.group_at(start, limit=cue.token)
                 if group is not None and end >= cue.token - 1:
-                    at_cue[cue.token] = group
+                    at_cue[cue.token] = [group]
                     break
             else:
                 mention = groups.mention_at(cue.end_token)
                 if mention is not None and mention.role is Role.PERSON:
-                    at_cue[cue.token] = groups.person(mention)
+                    at_cue[cue.token] = [groups.person(mention)]
                 else:
                     group, _ = groups.group_at(cue.end_token, limit=sent.end)
                     if group is not None:
-                        at_cue[cue.token] = group
+                        at_cue[cue.token] = [group]
     return groups.found, at_cue
 
 
@@ -622,7 +622,9 @@ def _part_of_no_name(doc: Any, cues: list[Cue], mentions: list[Mention]) -> list
     return kept
 
 
-def _speaker(doc: Any, quote: Quote, cues: list[Cue], at_cue: dict[int, Attribution]) -> Attribution | None:
+def _speaker(
+    doc: Any, quote: Quote, cues: list[Cue], at_cue: dict[int, list[Attribution]]
+) -> Attribution | None:
     """Who said the quoted words: the attribution of the nearest ``say`` cue in its sentence or the next."""
     best: tuple[int, Attribution] | None = None
     for cue in cues:
@@ -631,5 +633,5 @@ def _speaker(doc: Any, quote: Quote, cues: list[Cue], at_cue: dict[int, Attribut
         distance = abs(cue.span.start - quote.span.end)
         near = cue.sentence == quote.sentence or distance < 200
         if near and (best is None or distance < best[0]):
-            best = (distance, at_cue[cue.token])
+            best = (distance, at_cue[cue.token][0])
     return best[1] if best else None
