@@ -17,7 +17,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from graph.draft import draft
-from graph.draft.score import score
+from graph.draft.score import score, total
 from graph.load import load, parse_source
 from graph.namespaces import DCTERMS, RDFS
 from graph.resources import corpus_files
@@ -49,13 +49,12 @@ def run(article: Path, gold_file: Path, published: str | None, publisher: str | 
     result = draft(article, dataset=dataset, published=published, publisher=publisher or None)
     took = time.perf_counter() - started
     drafted = Graph().parse(data=result.turtle, format="turtle")
-    entities = [m.term for m in result.reading.mentions if m.term is not None]
     print(
         f"\n== {article.name} against {gold_file.name} "
         f"(drafted in {took:.2f} s, {result.candidates} candidates)"
     )
     print(f"  {'kind':24} {'found':>5} {'extra':>5} {'missed':>6}  {'precision':>9} {'recall':>6}")
-    rows = score(drafted, gold_source.graph, dataset=dataset, entities=entities)
+    rows = score(drafted, gold_source.graph, dataset=dataset)
     for row in rows:
         print(
             f"  {row.kind:24} {row.found:5} {row.extra:5} {row.missed:6}"
@@ -74,8 +73,16 @@ def main() -> None:
     if bool(args.article) != bool(args.gold):
         parser.error("give --article and --gold together")
     print(f"policygraph draft benchmark, Python {sys.version.split()[0]}")
-    for article, gold in pairs(args):
-        run(article, gold, args.published, args.publisher)
+    found = [run(article, gold, args.published, args.publisher) for article, gold in pairs(args)]
+    if len(found) > 1:
+        print(f"\n== all {len(found)} articles together")
+        print(f"  {'kind':24} {'found':>5} {'extra':>5} {'missed':>6}  {'precision':>9} {'recall':>6}")
+        for rows in zip(*found, strict=True):
+            row = total(rows)
+            print(
+                f"  {row.kind:24} {row.found:5} {row.extra:5} {row.missed:6}"
+                f"  {row.precision:9.2f} {row.recall:6.2f}"
+            )
 
 
 if __name__ == "__main__":

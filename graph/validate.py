@@ -427,9 +427,16 @@ def _unreviewed(corpus: Corpus, locator: _Locator) -> list[Violation]:
                 "correct it, then delete its 'pg:unreviewed true' line (or delete the candidate)"
             )
             found.append(_at_term(locator, source, node, message))
-        for node, summary in source.graph.subject_objects(PG.summary):
-            if isinstance(node, URIRef) and str(summary).startswith("(paraphrase "):
-                message = "pg:summary is still the draft's placeholder: paraphrase what the text says there"
+        for node, prop, value in source.graph:
+            if (
+                isinstance(node, URIRef)
+                and isinstance(value, Literal)
+                and str(value).startswith("(to write:")
+            ):
+                message = (
+                    f"{_curie(prop)} is still the draft's placeholder {str(value)!r}: write the value "
+                    "(a paraphrase of the text for a summary)"
+                )
                 found.append(_at_term(locator, source, node, message))
     return found
 

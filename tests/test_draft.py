@@ -16,7 +16,7 @@ from rdflib import Graph
 from graph.draft import draft, draft_text, review
 from graph.draft.findings import ClaimKind, CueKind
 from graph.draft.lexicon import load_lexicon
-from graph.draft.score import score
+from graph.draft.score import score, total
 from graph.errors import SourceError
 from graph.load import load, parse_source
 from graph.namespaces import DCTERMS, PG, PGR
@@ -24,6 +24,8 @@ from graph.resources import corpus_files
 
 DATA = Path(__file__).resolve().parent / "data" / "draft"
 ARTICLES = sorted(DATA.glob("*.txt"))
+#: the test article with a quote, two groups of sources and a stance
+KURSK = DATA / "uk-kursk.txt"
 SEED = Path(os.environ.get("POLICYGRAPH_SEED", Path(__file__).resolve().parents[2] / "shared" / "seed"))
 
 
@@ -143,7 +145,7 @@ def test_requests_stances_comments_and_events(dataset):
 
 
 def test_every_candidate_is_unreviewed_and_has_its_span(dataset):
-    result = draft(ARTICLES[0], dataset=dataset, published="2024-11-21", publisher="Reuters")
+    result = draft(KURSK, dataset=dataset, published="2024-11-21", publisher="Reuters")
     candidates = [b for b in result.blocks if b.unreviewed]
     assert candidates and all(b.spans for b in candidates if b.kind is not ClaimKind.NEW_ENTITY or b.spans)
     graph = Graph().parse(data=result.turtle, format="turtle")
@@ -153,18 +155,21 @@ def test_every_candidate_is_unreviewed_and_has_its_span(dataset):
             assert 0 <= span.start < span.end <= len(result.article.text)
 
 
-@pytest.mark.parametrize("article", ARTICLES, ids=lambda p: p.name)
-def test_draft_matches_the_hand_modelled_source(article):
-    gold = parse_source(article.with_suffix(".ttl").read_text(encoding="utf-8"), name=article.name)
+def test_drafts_match_the_hand_modelled_sources_on_every_kind():
+    """Over the test articles together, each kind of finding has precision and recall of 0.8 or more."""
     dataset = load().dataset
-    issued = str(gold.graph.value(gold.iri, DCTERMS.issued))
-    result = draft(article, dataset=dataset, published=issued, publisher="Reuters")
-    drafted = Graph().parse(data=result.turtle, format="turtle")
-    scores = score(drafted, gold.graph, dataset=dataset, entities=[m.term for m in result.reading.mentions])
-    assert len(scores) == 9
+    per_article = []
+    for article in ARTICLES:
+        gold = parse_source(article.with_suffix(".ttl").read_text(encoding="utf-8"), name=article.name)
+        issued = str(gold.graph.value(gold.iri, DCTERMS.issued))
+        result = draft(article, dataset=dataset, published=issued, publisher="Reuters")
+        drafted = Graph().parse(data=result.turtle, format="turtle")
+        per_article.append(score(drafted, gold.graph, dataset=dataset))
+    totals = [total(rows) for rows in zip(*per_article, strict=True)]
+    assert len(totals) == 9 and all(s.found > 0 for s in totals), totals
     low = [
         (s.kind, round(s.precision, 2), round(s.recall, 2))
-        for s in scores
+        for s in totals
         if s.precision < 0.8 or s.recall < 0.8
     ]
     assert not low, low
@@ -179,7 +184,7 @@ def test_the_seed_report_drafts_close_to_its_hand_modelled_source():
     dataset = load([f for f in corpus_files() if f != gold_file]).dataset
     result = draft(texts[0], dataset=dataset, published="2024-05-30", publisher="Politico")
     drafted = Graph().parse(data=result.turtle, format="turtle")
-    scores = score(drafted, gold.graph, dataset=dataset, entities=[m.term for m in result.reading.mentions])
+    scores = score(drafted, gold.graph, dataset=dataset)
     assert all(s.precision >= 0.8 and s.recall >= 0.8 for s in scores), scores
 
 
@@ -187,9 +192,7 @@ def test_validate_lists_unreviewed_candidates_and_build_refuses_them(tmp_path, c
     drafts = tmp_path / "drafts"
     drafts.mkdir()
     out = drafts / "uk.ttl"
-    done = _run(
-        "draft", str(ARTICLES[0]), "--published", "2024-11-21", "--publisher", "Reuters", "-o", str(out)
-    )
+    done = _run("draft", str(KURSK), "--published", "2024-11-21", "--publisher", "Reuters", "-o", str(out))
     assert done.returncode == 0, done.stderr
     assert "candidates to review" in done.stderr and out.exists()
     checked = _run("validate", str(corpus_copy), str(drafts))
@@ -204,7 +207,9 @@ def test_validate_lists_unreviewed_candidates_and_build_refuses_them(tmp_path, c
     import re
 
     text = re.sub(
-        r"\(paraphrase the statement at characters [0-9-]+\)", "An official called the limits plain.", text
+        r"\(to write: paraphrase the statement at characters [0-9-]+\)",
+        "An official called the limits plain.",
+        text,
     )
     out.write_text(text)
     checked = _run("validate", str(corpus_copy), str(drafts))
@@ -254,7 +259,7 @@ def test_a_huge_file_and_a_pipe_are_refused_without_reading_them(tmp_path):
 
 
 def test_a_saved_page_gives_its_title_date_and_publisher(tmp_path, dataset):
-    body = "".join(f"<p>{line}</p>" for line in ARTICLES[0].read_text().split("\n\n")[1:])
+    body = "".join(f"<p>{line}</p>" for line in KURSK.read_text().split("\n\n")[1:])
     page = tmp_path / "page.html"
     page.write_text(
         "<!doctype html><html><head><title>Britain clears Storm Shadow use in Kursk</title>"
@@ -293,7 +298,7 @@ def test_cue_kinds_show_as_their_finding_kind():
 
 @pytest.mark.slow
 def test_the_review_page_marks_every_finding_in_chromium(browser, tmp_path, dataset):
-    result = draft(ARTICLES[0], dataset=dataset, published="2024-11-21", publisher="Reuters")
+    result = draft(KURSK, dataset=dataset, published="2024-11-21", publisher="Reuters")
     page_file = tmp_path / "review.html"
     page_file.write_text(review(result), encoding="utf-8")
     context, outside = offline_context(browser, viewport={"width": 1400, "height": 900})
@@ -310,3 +315,57 @@ def test_the_review_page_marks_every_finding_in_chromium(browser, tmp_path, data
     assert page.locator("article mark.flash").count() >= 1
     assert outside == []
     context.close()
+
+
+SHORT_TEXTS = [
+    "The Pentagon has lifted its ban on Ukraine using HIMARS against targets in Belgorod Oblast, "
+    "two defense officials told reporters on Tuesday.",
+    "France will allow Ukraine to strike military sites in Russia from which missiles are fired, "
+    "President Emmanuel Macron said, but Kyiv must not hit civilian targets.",
+    "Germany does not permit the use of Taurus missiles against Russian territory, "
+    "Chancellor Olaf Scholz said on Monday.",
+    "Ukraine may now hit Russian launch sites near the border with U.S. rockets, officials said, "
+    "but attacks deep inside Russia remain off-limits.",
+]
+
+
+def test_an_accepted_draft_is_a_valid_source(tmp_path, corpus_copy, dataset):
+    """Every draft, its marks removed and its placeholders written, validates with the corpus."""
+    import re
+
+    drafts = [
+        draft(a, dataset=dataset, published="2024-11-21", publisher=f"Paper {n}")
+        for n, a in enumerate(ARTICLES)
+    ]
+    drafts += [
+        draft_text(t, dataset=dataset, published="2024-06-04", publisher=f"Outlet {n}", title="A title")
+        for n, t in enumerate(SHORT_TEXTS)
+    ]
+    assert all(d.findings.rules for d in drafts)
+    folder = tmp_path / "accepted"
+    folder.mkdir()
+    for number, result in enumerate(drafts):
+        text = result.turtle.replace("    pg:unreviewed true ;\n", "")
+        text = re.sub(r"\(to write: [^)]*\)", "Written by the analyst.", text)
+        (folder / f"draft-{number}.ttl").write_text(text, encoding="utf-8")
+    checked = _run("validate", str(corpus_copy), str(folder))
+    assert checked.returncode == 0, checked.stdout
+    assert f"{len(drafts) + len(list(corpus_copy.glob('*.ttl')))} sources checked" in checked.stdout
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "values"),
+    [
+        (SHORT_TEXTS[0], ClaimKind.PERMISSION, {"spatial": {PGR.BelgorodOblast}, "systems": {PGR.HIMARS}}),
+        (SHORT_TEXTS[1], ClaimKind.PROHIBITION, {"target types": {PG.CivilianInfrastructure}}),
+        (SHORT_TEXTS[2], ClaimKind.PROHIBITION, {"spatial": {PGR.Russia}}),
+        (SHORT_TEXTS[3], ClaimKind.PROHIBITION, {"spatial": {PGR.Russia}, "depth": {PG.DeepInside}}),
+    ],
+)
+def test_short_texts_give_the_rule_they_state(dataset, text, kind, values):
+    result = draft_text(text, dataset=dataset, published="2024-06-04", publisher="Reuters")
+    rules = [r for r in result.findings.rules if r.kind is kind]
+    assert rules, [(r.kind, r.values()) for r in result.findings.rules]
+    found = rules[0].values()
+    assert all(found[key] == wanted for key, wanted in values.items()), found
+    assert rules[0].assignee == PGR.Ukraine

@@ -43,6 +43,10 @@ class Article:
     published: date | None
     publisher: str | None
     url: str | None = None
+    #: which of title, day and publisher the user gave (the others were read off a page, or are missing)
+    given_title: bool = False
+    given_published: bool = False
+    given_publisher: bool = False
 
 
 def _day(value: str | None, *, name: str, what: str) -> date | None:
@@ -117,7 +121,8 @@ def parse_article(
     page_date = None
     site = None
     found_title = None
-    if _looks_like_html(name, content):
+    page = _looks_like_html(name, content)
+    if page:
         text, found_title, page_date, site, url = _from_html(content, name)
     else:
         text = content.replace("\r\n", "\n").strip()
@@ -136,6 +141,9 @@ def parse_article(
         or _day(page_date, name=name, what="the page's date"),
         publisher=publisher or site,
         url=url,
+        given_title=bool(title) or (found_title is not None and not page),
+        given_published=bool(published),
+        given_publisher=bool(publisher),
     )
 
 

@@ -37,13 +37,12 @@ from rdflib.namespace import RDF, RDFS
 from graph.draft.findings import Attribution, ClaimKind, Cue, CueKind, Mention, Role, Span
 from graph.draft.lexicon import Lexicon
 from graph.draft.reader import Reading
-from graph.namespaces import GEO, PG
+from graph.namespaces import GEO, ORG, PG
 
 __all__ = ["Findings", "RuleDraft", "assemble"]
 
 _POLICY_CUES = (CueKind.PERMISSION, CueKind.PROHIBITION, CueKind.UNCHANGED)
 _NEGATION = frozenset({"not", "never", "n't", "no", "nor", "without"})
-_PASSIVE = frozenset({"is", "are", "was", "were", "be", "been", "being", "remains", "remain", "still"})
 _POSSESSIVE = ("'s", "\u2019s")
 _ANAPHORIC_PLACE = frozenset({"city", "region", "area", "oblast", "province", "town"})
 
@@ -145,6 +144,42 @@ class _Context:
     def within(self, place: URIRef, region: URIRef) -> bool:
         return place == region or region in set(self.dataset.transitive_objects(place, GEO.sfWithin))
 
+    def country_of(self, place: URIRef) -> URIRef | None:
+        """The state a place lies in (itself for a state)."""
+        for held in (place, *self.dataset.transitive_objects(place, GEO.sfWithin)):
+            if isinstance(held, URIRef) and (held, RDF.type, PG.State) in self.dataset:
+                return held
+        return None
+
+    def abroad(self, mention: Mention, rule: RuleDraft) -> bool:
+        """True for a place in another state than the one of the party that acts ("in Belgorod Oblast")."""
+        if mention.term is None or rule.assignee is None:
+            return False
+        country = self.country_of(mention.term)
+        return country is not None and country != rule.assignee
+
+    def state_of(self, actor: URIRef) -> URIRef:
+        """The state a body or person acts for (org:subOrganizationOf, org:memberOf), else the actor."""
+        if (actor, RDF.type, PG.State) in self.dataset:
+            return actor
+        for prop in (ORG.subOrganizationOf, ORG.memberOf):
+            for parent in self.dataset.transitive_objects(actor, prop):
+                if isinstance(parent, URIRef) and (parent, RDF.type, PG.State) in self.dataset:
+                    return parent
+        return actor
+
+    def recipient_of(self, supplier: URIRef | None) -> URIRef | None:
+        """Who a state's weapons go to, when the graph names exactly one."""
+        if supplier is None:
+            return None
+        found = {
+            r
+            for c in self.dataset.subjects(PG.supplier, supplier)
+            for r in self.dataset.objects(c, PG.recipient)
+            if isinstance(r, URIRef)
+        }
+        return found.pop() if len(found) == 1 else None
+
     def region_of(self, place: URIRef) -> URIRef:
         """A city's region: what an across-border rule is measured from."""
         if (place, RDF.type, PG.City) in self.dataset:
@@ -159,22 +194,27 @@ def _sentences(reading: Reading) -> list[tuple[int, int]]:
 
 
 def _actor(mention: Mention) -> bool:
-    return mention.role.is_actor and not mention.modifier and mention.role is not Role.PERSON
+    return mention.role.is_actor and not mention.modifier and mention.role not in (Role.PERSON, Role.MEDIA)
 
 
 def _segments(ctx: _Context, start: int, end: int) -> list[tuple[Cue, int, int]]:
     """The policy cues of one sentence, each with the tokens it governs."""
     doc = ctx.reading.doc
     cues = ctx.cues(start, end, *_POLICY_CUES)
-    # "not allowed" is a prohibition: drop a permission cue inside a prohibition cue
-    cues = [
-        c
-        for c in cues
-        if not (
-            c.kind is CueKind.PERMISSION
-            and any(p.kind is CueKind.PROHIBITION and p.token <= c.token < p.end_token for p in cues)
+
+    # "not allowed" is a prohibition and "lifted its ban" a permission: a cue inside a longer
+    # cue of the other kind is part of it
+    def inside(c: Cue) -> bool:
+        return any(
+            o.kind is not c.kind
+            and o.kind is not CueKind.UNCHANGED
+            and o.token <= c.token
+            and c.end_token <= o.end_token
+            and (o.end_token - o.token) > (c.end_token - c.token)
+            for o in cues
         )
-    ]
+
+    cues = [c for c in cues if not inside(c)]
     prohibiting = ctx.lexicon.words("policy", "prohibiting")
     spans: list[tuple[Cue, int, int]] = []
     for cue in cues:
@@ -195,9 +235,30 @@ def _segments(ctx: _Context, start: int, end: int) -> list[tuple[Cue, int, int]]
     spans.sort(key=lambda s: s[1])
     out = []
     for number, (cue, begin, stop) in enumerate(spans):
-        following = [s[1] for s in spans[number + 1 :] if s[1] > begin]
+        # the next cue's clause starts at the last comma or "but" before it; ", Biden told
+        # reporters" is who says so, not part of the rule
+        following = [_clause_start(ctx, s[0], begin) for s in spans[number + 1 :] if s[1] > begin]
+        following += [
+            _clause_start(ctx, said, begin)
+            for said in ctx.cues(begin + 1, stop, CueKind.SAY, CueKind.ACCORDING)
+            if said.token > cue.end_token
+        ]
         out.append((cue, begin, min([stop, *following])))
     return out
+
+
+#: words before "Russian territory" that make it where the act happens (not "toward Ukrainian territory")
+_ONTO = frozenset({"against", "on", "onto", "into", "inside", "in", "within", "at", "over"})
+_BOUNDARIES = frozenset({",", ";", ":", "but", "while", "whereas", "although", "though", "yet"})
+
+
+def _clause_start(ctx: _Context, cue: Cue, floor: int) -> int:
+    """Where the clause of a cue starts: after the last comma or "but" before it (not before ``floor``)."""
+    doc = ctx.reading.doc
+    for i in range(cue.token - 1, floor, -1):
+        if doc[i].lower_ in _BOUNDARIES:
+            return i + 1
+    return max(floor + 1, min(cue.token, doc[cue.token].sent.start)) if floor < cue.token else cue.token
 
 
 def _kind(ctx: _Context, cue: Cue, sentence_start: int) -> ClaimKind:
@@ -211,26 +272,49 @@ def _kind(ctx: _Context, cue: Cue, sentence_start: int) -> ClaimKind:
     return ClaimKind.PROHIBITION if (before | inside) & _NEGATION else ClaimKind.PERMISSION
 
 
+def _in_scope(ctx: _Context, mention: Mention) -> bool:
+    """A name just after "inside", "in", "near"...: where, not who ("strikes deep inside Russia")."""
+    where = (
+        CueKind.INSIDE,
+        CueKind.IN_COUNTRY,
+        CueKind.DEEP,
+        CueKind.LIMITED,
+        CueKind.FROM,
+        CueKind.ACROSS_BORDER,
+    )
+    return any(
+        c.kind in where and c.end_token <= mention.token <= c.end_token + 1
+        for c in ctx.cues(max(0, mention.token - 6), mention.token)
+    )
+
+
+def _acting_subject(ctx: _Context, cue: Cue, sentence: tuple[int, int]) -> bool:
+    """True when the words before a cue are what acts ("Ukraine is allowed", "strikes remain barred")."""
+    doc = ctx.reading.doc
+    acting = ctx.lexicon.words("policy", "acting-subject")
+    words_before = {doc[i].lower_ for i in range(max(sentence[0], cue.token - 2), cue.token)}
+    return doc[cue.token].lower_ in acting or bool(words_before & acting)
+
+
 def _parties(
     ctx: _Context, cue: Cue, start: int, stop: int, sentence: tuple[int, int]
 ) -> tuple[URIRef | None, URIRef | None]:
-    """(who decides, who acts) around a cue."""
+    """(who decides, who acts) around a cue.
+
+    Active: "Washington allowed Kyiv" (before decides, after acts). With an acting-subject
+    word ("Ukraine is allowed", "Kyiv may use"): the one before acts, the one before that
+    (or after "by") decides.
+    """
     doc = ctx.reading.doc
-    before = [m for m in ctx.mentions(sentence[0], cue.token) if _actor(m)]
-    after = [m for m in ctx.mentions(cue.token, stop) if _actor(m)]
-    words_before = [doc[i].lower_ for i in range(max(sentence[0], cue.token - 3), cue.token)]
-    passive = (
-        doc[cue.token].lower_ in _PASSIVE
-        or bool(set(words_before[-2:]) & _PASSIVE)
-        or cue.kind in (CueKind.UNCHANGED,)
-    )
+    before = [m for m in ctx.mentions(sentence[0], cue.token) if _actor(m) and not _in_scope(ctx, m)]
+    after = [m for m in ctx.mentions(cue.token, stop) if _actor(m) and not _in_scope(ctx, m)]
     if cue.kind is CueKind.UNCHANGED:
         return None, None
-    if passive:
+    if _acting_subject(ctx, cue, sentence):
         by = next((m for m in after if m.token > 0 and doc[m.token - 1].lower_ == "by"), None)
-        return (by.term if by else None), (
-            before[-1].term if before else (after[0].term if after and not by else None)
-        )
+        actor = before[-1].term if before else None
+        grantor = by.term if by else next((m.term for m in reversed(before[:-1]) if m.term != actor), None)
+        return grantor, actor
     return (before[-1].term if before else None), (after[0].term if after else None)
 
 
@@ -252,6 +336,7 @@ def _fill(ctx: _Context, rule: RuleDraft, start: int, stop: int) -> None:  # noq
     examples = _examples(ctx, start, stop)
     mentions = ctx.mentions(start, stop)
     supplied = ctx.lexicon.words("weapons", "supplied")
+    land = ctx.lexicon.words("scope", "territory")
     nouns = ctx.lexicon.words("weapons", "nouns")
     for mention in mentions:
         term = mention.term
@@ -271,8 +356,13 @@ def _fill(ctx: _Context, rule: RuleDraft, start: int, stop: int) -> None:  # noq
         elif mention.role is Role.DEPTH:
             rule.depth.add(term)
         elif mention.role.is_actor and mention.modifier:
-            # "U.S.-provided weapons", "American weapons"
+            # "U.S.-provided weapons", "American weapons"; "Russian territory"
             after = [t.lower_ for t in doc[mention.end_token : mention.end_token + 3]]
+            before = doc[mention.token - 1].lower_ if mention.token else ""
+            if mention.role is Role.COUNTRY and after[:1] and after[0] in land and before in _ONTO:
+                rule.spatial.add(term)
+            if any(m.token == mention.end_token and m.role.is_weapon for m in mentions):
+                rule.supplier = term  # "U.S. rockets"
             if (
                 (after[:1] and after[0] in nouns)
                 or (len(after) > 2 and after[0] == "-" and after[1] in supplied)
@@ -286,15 +376,20 @@ def _fill(ctx: _Context, rule: RuleDraft, start: int, stop: int) -> None:  # noq
         elif cue.kind is CueKind.BORDER:
             rule.depth.add(PG.BorderArea)
         where = cue.kind in (CueKind.INSIDE, CueKind.DEEP) or (
-            cue.kind is CueKind.IN_COUNTRY and bool(nxt) and nxt[0].role is Role.COUNTRY
+            cue.kind is CueKind.IN_COUNTRY
+            and bool(nxt)
+            and (nxt[0].role is Role.COUNTRY or ctx.abroad(nxt[0], rule))
         )
         if where and nxt:
             rule.spatial.add(nxt[0].term)  # type: ignore[arg-type]
         elif cue.kind is CueKind.ACROSS_BORDER:
-            inside = [m for m in mentions if cue.token <= m.token < cue.end_token and m.role is Role.COUNTRY]
+            # "across the Russian border", "the Russian border region": the country across it
+            inside = [
+                m for m in mentions if cue.token - 1 <= m.token < cue.end_token and m.role is Role.COUNTRY
+            ]
             if inside:
                 rule.spatial.add(inside[0].term)  # type: ignore[arg-type]
-            for source in ctx.cues(cue.end_token, min(stop, cue.end_token + 4), CueKind.FROM):
+            for source in ctx.cues(cue.end_token, min(stop, cue.end_token + 6), CueKind.FROM):
                 place = _place_after(ctx, source.end_token, stop)
                 if place is not None:
                     rule.across.add(ctx.region_of(place))
@@ -305,6 +400,19 @@ def _fill(ctx: _Context, rule: RuleDraft, start: int, stop: int) -> None:  # noq
                 rule.across.add(ctx.region_of(place))
             else:
                 rule.spatial.add(place)  # within the place already given: narrows it
+        elif cue.kind is CueKind.STRIKE_AT:
+            # "to strike Moscow or Belgorod": the places right after the verb (a country
+            # named for its government, "the Kremlin", is not a place here)
+            i = cue.end_token
+            while i < stop:
+                named = next((m for m in mentions if m.token == i and m.role is Role.PLACE), None)
+                if named is not None and named.term is not None:
+                    rule.spatial.add(named.term)
+                    i = named.end_token
+                elif doc[i].lower_ in ("the", "or", "and", ",", "targets", "in"):
+                    i += 1
+                else:
+                    break
         elif cue.kind is CueKind.ANAPHORA and rule.supplier is None:
             rule.supplier = ctx.supplier
     if rule.supplier is not None:
@@ -354,14 +462,18 @@ def rules_of(ctx: _Context) -> list[RuleDraft]:
         segments = _segments(ctx, *sentence)
         if not segments:
             # "The authorization is limited to the Kharkiv region": scope for the last rule
-            scope = ctx.cues(sentence[0], sentence[1], CueKind.LIMITED, CueKind.ACROSS_BORDER)
+            scope = ctx.cues(sentence[0], sentence[1], CueKind.LIMITED)
             if last is not None and scope:
                 _fill(ctx, last, scope[0].token, sentence[1])
                 last.spans.append(
                     Span(doc[scope[0].token].idx, doc[sentence[1] - 1].idx + len(doc[sentence[1] - 1]))
                 )
             continue
+        previous = sentence[0]
         for cue, start, stop in segments:
+            begins = _clause_start(ctx, cue, previous - 1) if previous > sentence[0] else sentence[0]
+            subject = (max(previous, begins), cue.token) if _acting_subject(ctx, cue, sentence) else None
+            previous = cue.end_token
             kind = _kind(ctx, cue, sentence[0])
             assigner, assignee = _parties(ctx, cue, start, stop, sentence)
             carried = cue.kind is CueKind.UNCHANGED or any(
@@ -378,14 +490,24 @@ def rules_of(ctx: _Context) -> list[RuleDraft]:
                 )
                 rule.spans.insert(0, cue.span)
                 _fill(ctx, rule, begin, end)
+                if subject is not None and subject[1] > subject[0]:
+                    # "Long-range strikes deep inside Russia remain prohibited": what is written before
+                    _fill(ctx, rule, *subject)
                 drafts.append(rule)
                 last = rule
-    grantor = next((r.assigner for r in drafts if r.assigner), None)
+    # who decides, when no sentence says: the first named, else whose weapons they are
+    grantor = next((r.assigner for r in drafts if r.assigner), None) or next(
+        (r.supplier for r in drafts if r.supplier), None
+    )
     grantee = next((r.assignee for r in drafts if r.assignee), None)
+    if grantor is not None:
+        grantor = ctx.state_of(grantor)
     merged: list[RuleDraft] = []
     for rule in drafts:
-        rule.assigner = rule.assigner or grantor or rule.supplier
-        rule.assignee = rule.assignee or grantee
+        rule.assigner = ctx.state_of(rule.assigner) if rule.assigner else grantor or rule.supplier
+        # who acts, when no sentence says: the one named elsewhere, else whom the graph says
+        # the decider's weapons go to
+        rule.assignee = rule.assignee or grantee or ctx.recipient_of(rule.supplier or rule.assigner)
         if rule.assigner == rule.assignee:
             rule.assignee = grantee if grantee != rule.assigner else None
         best = max(
@@ -401,7 +523,12 @@ def rules_of(ctx: _Context) -> list[RuleDraft]:
             merged[best[1]].merge(rule)
         else:
             merged.append(rule)
-    return [r for r in merged if r.assignee is not None and r.assigner is not None and not r.empty()]
+    # a rule with nothing to limit it is kept only when the text names whose weapons it is about
+    return [
+        r
+        for r in merged
+        if r.assignee is not None and r.assigner is not None and (not r.empty() or r.supplier is not None)
+    ]
 
 
 def _words_span(ctx: _Context, start: int, end: int) -> Span:
@@ -516,6 +643,28 @@ def assemble(  # noqa: PLR0912, PLR0915
         statements.append(
             (span, quotes[0].speaker, None, short[0].text if short else None, "Background", None)
         )
+    # a named person on record: "government spokesman Steffen Hebestreit said on Friday"
+    quoted = {(s[0].start, s[1].key) for s in statements if s[1] is not None}
+    for cue in reading.cues:
+        if cue.kind is not CueKind.SAY:
+            continue
+        for person in reading.said_by.get(cue.token, []):
+            sent = doc[cue.token].sent
+            if not person.named or any(
+                start >= sent.start_char and key == person.key for start, key in quoted
+            ):
+                continue
+            quoted.add((sent.start_char, person.key))
+            when = next(
+                (
+                    d.value
+                    for d in reading.dates
+                    if d.sentence == sent.start and d.value and d.precision == "day"
+                ),
+                None,
+            )
+            said = "Announcement" if sent.start in policy_sentences else ""
+            statements.append((_words_span(ctx, sent.start, sent.end), None, person.person, None, said, when))
     for cue in reading.cues:
         if cue.kind not in (CueKind.HINT, CueKind.ANNOUNCEMENT, CueKind.DENIAL):
             continue
@@ -525,7 +674,10 @@ def assemble(  # noqa: PLR0912, PLR0915
         ]
         if not speaker:
             continue
-        when = next((d.value for d in reading.dates if d.sentence == sent.start and d.value), None)
+        when = next(
+            (d.value for d in reading.dates if d.sentence == sent.start and d.value and d.precision == "day"),
+            None,
+        )
         said = {CueKind.HINT: "Hint", CueKind.ANNOUNCEMENT: "Announcement", CueKind.DENIAL: "Denial"}[
             cue.kind
         ]
@@ -556,7 +708,10 @@ def assemble(  # noqa: PLR0912, PLR0915
             continue
         places = [m.term for m in ctx.mentions(cue.end_token, sent.end) if m.role.is_place and m.term]
         targets = [m.term for m in ctx.mentions(cue.end_token, sent.end) if m.role is Role.TARGET_TYPE]
-        when = next((d.value for d in reading.dates if d.sentence == sent.start and d.value), None)
+        when = next(
+            (d.value for d in reading.dates if d.sentence == sent.start and d.value and d.precision == "day"),
+            None,
+        )
         first = any(c.kind is CueKind.FIRST_USE and c.sentence == sent.start for c in reading.cues)
         events.append(
             (

@@ -16,11 +16,14 @@ from rdflib.namespace import RDF, RDFS, SKOS
 
 from graph.draft.article import Article
 from graph.draft.assemble import Findings, RuleDraft
-from graph.draft.findings import Attribution, ClaimKind, Role, Span
+from graph.draft.findings import Attribution, ClaimKind, Role, Span, new_term
 from graph.draft.reader import Reading
 from graph.namespaces import PG, PREFIXES
 
-__all__ = ["Block", "claims", "curie", "slug"]
+__all__ = ["PLACEHOLDER", "Block", "claims", "curie", "slug"]
+
+#: how a value the analyst must still write starts; validation refuses it
+PLACEHOLDER = "(to write:"
 
 
 @dataclass
@@ -276,9 +279,7 @@ def claims(  # noqa: PLR0912, PLR0915
     source = f"src:{document}"
     publisher = _publisher(builder, article)
     builder.publisher = publisher
-    doc_props = []
-    if article.title:
-        doc_props.append(("dcterms:title", _string(article.title)))
+    doc_props = [("dcterms:title", _string(article.title or f"{PLACEHOLDER} the article's title)"))]
     if article.published:
         doc_props.append(("dcterms:issued", _day(article.published)))
     doc_props += [
@@ -286,7 +287,9 @@ def claims(  # noqa: PLR0912, PLR0915
         ("prov:wasAttributedTo", publisher),
         ("pg:confidence", "pg:MediumConfidence"),
     ]
-    blocks = [Block(None, source, ["pg:NewsReport"], doc_props, [], "the document", unreviewed=False)]
+    # what the user did not give is a candidate too: read off a page, or still to write
+    given = bool(article.given_title and article.given_published and article.given_publisher)
+    blocks = [Block(None, source, ["pg:NewsReport"], doc_props, [], "the document", unreviewed=not given)]
     rules = findings.rules
     default_supplier = _supplier(findings)
     policy_name = builder.name("decision")
@@ -455,16 +458,20 @@ def claims(  # noqa: PLR0912, PLR0915
         props = [
             (
                 "rdfs:label",
-                _string(f"{kind.lower()} statement {number} ({article.publisher}, {builder.issued})"),
+                _string(
+                    f"{(kind or 'on-record').lower()} statement {number} "
+                    f"({article.publisher}, {builder.issued})"
+                ),
             ),
             ("pg:speaker", who),
-            ("pg:statementKind", f"pg:{kind}"),
         ]
+        if kind:
+            props.append(("pg:statementKind", f"pg:{kind}"))
         if rules:
             props.append(("pg:about", policy_name))
         if when:
             props.append(("dcterms:date", _day(when)))
-        props.append(("pg:summary", _string(f"(paraphrase the statement at characters {span})")))
+        props.append(("pg:summary", _string(f"{PLACEHOLDER} paraphrase the statement at characters {span})")))
         if quote:
             props.append(("pg:quote", _string(quote)))
         attribution = [speaker] if speaker is not None else []
@@ -486,7 +493,7 @@ def claims(  # noqa: PLR0912, PLR0915
                 ["pg:Statement"],
                 props,
                 [span],
-                f"{kind.lower()} by {who}" + (f": “{quote}”" if quote else ""),
+                f"{(kind or 'statement').lower()} by {who}" + (f": “{quote}”" if quote else ""),
             )
         )
     for number, (cue, asked, outcome) in enumerate(findings.comments, start=1):
@@ -534,7 +541,7 @@ def claims(  # noqa: PLR0912, PLR0915
             Block(ClaimKind.EVENT, builder.name(f"event-{number}"), ["pg:Strike"], props, [cue.span], label)
         )
     for mention in reading.new_names:
-        name = f":{_camel(mention.text)}"
+        name = curie(new_term(mention.text))
         if name in builder.new_names:
             continue
         builder.new_names[name] = mention.text

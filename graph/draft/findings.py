@@ -7,6 +7,7 @@ the writers (:mod:`graph.draft.turtle`, :mod:`graph.draft.review`) show them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -24,6 +25,7 @@ __all__ = [
     "Quote",
     "Role",
     "Span",
+    "new_term",
 ]
 
 
@@ -44,6 +46,7 @@ class Role(StrEnum):
     ACTOR = "actor"
     PERSON = "person"
     BODY = "body"
+    MEDIA = "media"
     PLACE = "place"
     COUNTRY = "country"
     WEAPON_SYSTEM = "weapon system"
@@ -56,7 +59,7 @@ class Role(StrEnum):
     @property
     def is_actor(self) -> bool:
         """True for who can decide, ask, speak or act."""
-        return self in (Role.ACTOR, Role.PERSON, Role.BODY, Role.COUNTRY)
+        return self in (Role.ACTOR, Role.PERSON, Role.BODY, Role.COUNTRY, Role.MEDIA)
 
     @property
     def is_place(self) -> bool:
@@ -101,6 +104,7 @@ class CueKind(StrEnum):
     EXAMPLES = "examples"
     ANAPHORA = "anaphora"
     STRIKE = "strike"
+    STRIKE_AT = "strike-at"
     FIRST_USE = "first-use"
     DATE = "date"
 
@@ -126,6 +130,7 @@ _SCOPE = frozenset(
         CueKind.IN_COUNTRY,
         CueKind.FROM,
         CueKind.EXAMPLES,
+        CueKind.STRIKE_AT,
     }
 )
 
@@ -145,6 +150,18 @@ class ClaimKind(StrEnum):
     SOURCE_GROUP = "source group"
     NEW_ENTITY = "new entity"
     CONCERN = "concern"
+
+
+def new_term(name: str) -> URIRef:
+    """The IRI a draft gives a name the graph does not know: ``:OlafScholz``.
+
+    >>> new_term("Olaf Scholz")
+    rdflib.term.URIRef('https://w3id.org/policygraph/id/OlafScholz')
+    """
+    from graph.namespaces import PGR
+
+    words = re.findall(r"[A-Za-z0-9]+", name)
+    return PGR["".join(w[:1].upper() + w[1:] for w in words)[:60] or "Entity"]
 
 
 @dataclass(frozen=True, order=True)

@@ -54,7 +54,7 @@ _INSTANCE_ROLES = (
     (PG.Person, Role.PERSON),
     (PG.GovernmentBody, Role.BODY),
     (PG.MilitaryForce, Role.BODY),
-    (PG.MediaOutlet, Role.BODY),
+    (PG.MediaOutlet, Role.MEDIA),
     (PG.Actor, Role.ACTOR),
     (PG.Place, Role.PLACE),
     (PG.WeaponSystem, Role.WEAPON_SYSTEM),

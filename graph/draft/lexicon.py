@@ -25,7 +25,7 @@ from typing import Any
 
 from graph.errors import SourceError
 
-__all__ = ["Lexicon", "load_lexicon", "phrase_pattern"]
+__all__ = ["Lexicon", "load_lexicon", "phrase_patterns"]
 
 #: how many words a `*` in a phrase stands for at most
 GAP = 3
@@ -126,23 +126,36 @@ def load_lexicon(extra: Sequence[str | Path] = ()) -> Lexicon:
     return Lexicon(table, tuple(names))
 
 
-def phrase_pattern(phrase: str, tokenize: Any) -> list[dict[str, Any]]:
-    """A spaCy ``Matcher`` pattern for one lexicon phrase.
+def phrase_patterns(phrase: str, tokenize: Any) -> list[list[dict[str, Any]]]:
+    """The spaCy ``Matcher`` patterns for one lexicon phrase.
 
-    ``tokenize`` splits text into words the way the reader does (``nlp.make_doc``).
+    ``tokenize`` splits text into words the way the reader does (``nlp.make_doc``). An
+    alternative the tokenizer splits ("go-ahead" is "go" "-" "ahead") makes a pattern of
+    its own.
 
     >>> import spacy
-    >>> phrase_pattern("granted * permission", spacy.blank("en").make_doc)
-    [{'LOWER': 'granted'}, {'OP': '{,3}'}, {'LOWER': 'permission'}]
-    >>> phrase_pattern("has|have not", spacy.blank("en").make_doc)
-    [{'LOWER': {'IN': ['has', 'have']}}, {'LOWER': 'not'}]
+    >>> phrase_patterns("granted * permission", spacy.blank("en").make_doc)
+    [[{'LOWER': 'granted'}, {'OP': '{,3}'}, {'LOWER': 'permission'}]]
+    >>> phrase_patterns("has|have not", spacy.blank("en").make_doc)
+    [[{'LOWER': {'IN': ['has', 'have']}}, {'LOWER': 'not'}]]
+    >>> len(phrase_patterns("give|gave the nod|go-ahead", spacy.blank("en").make_doc))
+    2
     """
-    pattern: list[dict[str, Any]] = []
+    patterns: list[list[dict[str, Any]]] = [[]]
     for chunk in phrase.split():
+        options: list[list[dict[str, Any]]]
         if chunk == "*":
-            pattern.append({"OP": f"{{,{GAP}}}"})
-        elif "|" in chunk:
-            pattern.append({"LOWER": {"IN": [w.casefold() for w in chunk.split("|") if w]}})
+            options = [[{"OP": f"{{,{GAP}}}"}]]
         else:
-            pattern.extend({"LOWER": token.lower_} for token in tokenize(chunk))
-    return pattern
+            words = [w for w in chunk.split("|") if w]
+            split: list[list[dict[str, Any]]] = [
+                [{"LOWER": token.lower_} for token in tokenize(w)] for w in words
+            ]
+            single = [w.casefold() for w, tokens in zip(words, split, strict=True) if len(tokens) == 1]
+            options = [tokens for tokens in split if len(tokens) != 1]
+            if len(single) == 1:
+                options.append([{"LOWER": single[0]}])
+            elif single:
+                options.append([{"LOWER": {"IN": single}}])
+        patterns = [pattern + option for pattern in patterns for option in options]
+    return [p for p in patterns if p]

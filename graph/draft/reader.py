@@ -42,9 +42,10 @@ from graph.draft.findings import (
     Quote,
     Role,
     Span,
+    new_term,
 )
 from graph.draft.gazetteer import Name, gazetteer
-from graph.draft.lexicon import Lexicon, phrase_pattern
+from graph.draft.lexicon import Lexicon, phrase_patterns
 
 __all__ = ["Reading", "read_text"]
 
@@ -77,6 +78,7 @@ _CUE_LISTS: tuple[tuple[str, str, CueKind], ...] = (
     ("scope", "in-country", CueKind.IN_COUNTRY),
     ("scope", "from", CueKind.FROM),
     ("scope", "examples", CueKind.EXAMPLES),
+    ("scope", "strike-at", CueKind.STRIKE_AT),
     ("weapons", "anaphora", CueKind.ANAPHORA),
     ("event", "strike", CueKind.STRIKE),
     ("event", "first-use", CueKind.FIRST_USE),
@@ -89,6 +91,7 @@ _MONTHS = frozenset(
 _PLACE_WORDS = frozenset(
     {"in", "at", "near", "inside", "into", "to", "toward", "towards", "from", "around", "outside"}
 )
+_LINKS = frozenset({"or", "and", "of", "in", "to", "on", "at", "with", "from", "for", "by", "nor"})
 _QUOTES = re.compile(r"“([^”]{1,2000})”|\"([^\"\n]{1,2000})\"")
 _ABSOLUTE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
 
@@ -135,6 +138,24 @@ def _span(doc: Any, start: int, end: int) -> Span:
     return Span(doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
 
 
+def _acting(doc: Any, start: int, end: int) -> bool:
+    """A name that does something ("the Kremlin did not respond", "Washington allowed").
+
+    It is followed by a lower-case word that is not a link, and does not follow a word of place.
+    """
+    before = doc[start - 1].lower_ if start else ""
+    if before == "the" and start > 1:
+        before = doc[start - 2].lower_
+    following = doc[end] if end < len(doc) else None
+    return (
+        before not in _PLACE_WORDS
+        and following is not None
+        and following.is_lower
+        and following.is_alpha
+        and following.lower_ not in _LINKS
+    )
+
+
 def _mentions(doc: Any, names: list[Name]) -> list[Mention]:
     from spacy.matcher import PhraseMatcher
     from spacy.util import filter_spans
@@ -152,24 +173,30 @@ def _mentions(doc: Any, names: list[Name]) -> list[Mention]:
         for match_id, start, end in matcher(doc):
             name = by_key[nlp.vocab.strings[match_id]][0]
             held = choice.get((start, end))
-            # "the Kremlin did not respond": a name that stands for an actor acts, unless it
-            # follows a word of place ("in the Kremlin")
-            before = doc[start - 1].lower_ if start else ""
-            if before == "the" and start > 1:
-                before = doc[start - 2].lower_
-            acting = name.how == "metonym" and before not in _PLACE_WORDS
+            # "the Kremlin did not respond": a name that stands for an actor acts
+            acting = _acting(doc, start, end)
             if (
                 held is None
-                or acting
-                or (
-                    _HOW_RANK[name.how] < _HOW_RANK[held.how]
-                    and not (held.how == "metonym" and held.role.is_actor and before not in _PLACE_WORDS)
-                )
+                or (acting and name.how == "metonym")
+                or (_HOW_RANK[name.how] < _HOW_RANK[held.how] and not (acting and held.how == "metonym"))
             ):
                 choice[(start, end)] = name
-    spans = filter_spans([doc[s:e] for s, e in choice])
+
+    # names of things (actors, places, systems) and terms of the ontology are two layers:
+    # "Russian forces attacking" is the Russian armed forces and attacking forces at once
+    def concept(key: tuple[int, int]) -> bool:
+        return choice[key].role in (Role.TARGET_TYPE, Role.PURPOSE, Role.DEPTH, Role.WEAPON_CLASS)
+
+    things = filter_spans([doc[s:e] for s, e in choice if not concept((s, e))])
+    # a term inside a name is part of the name ("Missile" in "Army Tactical Missile System")
+    terms = [
+        span
+        for span in filter_spans([doc[s:e] for s, e in choice if concept((s, e))])
+        if not any(t.start <= span.start and span.end <= t.end for t in things)
+    ]
+    spans = [*things, *terms]
     found = []
-    for span in spans:
+    for span in sorted(spans, key=lambda s: (s.start, s.end)):
         name = choice[(span.start, span.end)]
         found.append(
             Mention(
@@ -194,8 +221,8 @@ def _cues(doc: Any, lexicon: Lexicon) -> list[Cue]:
     nlp = _nlp()
     matcher = Matcher(nlp.vocab)
     for section, key, kind in _CUE_LISTS:
-        patterns = [phrase_pattern(p, nlp.make_doc) for p in lexicon.phrases(section, key)]
-        patterns = [p for p in patterns if p]
+        phrases = lexicon.phrases(section, key)
+        patterns = [p for phrase in phrases for p in phrase_patterns(phrase, nlp.make_doc)]
         if patterns:
             matcher.add(kind.value, patterns)
     by_kind: dict[CueKind, list[Any]] = {}
@@ -223,12 +250,16 @@ def _resolve(phrase: str, published: date | None) -> tuple[date | None, str]:
     words = phrase.casefold().split()
     if words[:1] in (["earlier"], ["later"]):  # "earlier this year": the period it names
         phrase = " ".join(words[1:])
-    if words[:1] == ["on"]:
+    if words[:1] and words[0] in ("on", "in", "since", "by", "until"):
         phrase = " ".join(words[1:])
     data = _date_parser(base).get_date_data(phrase)
     if data is None or data.date_obj is None:
         return None, "day"
-    return data.date_obj.date(), str(data.period or "day")
+    found = data.date_obj.date()
+    # a story published on a Friday says "on Friday" of that very day, not of the week before
+    if phrase.strip().casefold() == f"{base:%A}".casefold():
+        found = base
+    return found, str(data.period or "day")
 
 
 def _dates(doc: Any, cues: list[Cue], published: date | None) -> list[DateMention]:
@@ -354,7 +385,7 @@ class _Groups:
                 j += 1
             else:
                 break
-        if noun_at is None or not (counted or definite or affiliation is not None):
+        if noun_at is None:
             return None, start
         end = noun_at + 1
         for phrase in lexicon.phrases("attribution", "familiar"):
@@ -469,7 +500,13 @@ def _new_names(  # noqa: PLR0917
     ignore = {w.casefold() for w in lexicon.phrases("names", "ignore")}
     taken = {i for m in mentions for i in range(m.token, m.end_token)}
     taken |= {i for c in cues if c.kind is CueKind.DATE for i in range(c.token, c.end_token)}
-    choices = {n.text: n for n in names if n.role.is_actor or n.role.is_place or n.role is Role.WEAPON_SYSTEM}
+    # labels and aliases only: a metonym or a demonym is a way of speaking, not a name to match loosely
+    choices = {
+        n.text: n
+        for n in names
+        if (n.role.is_actor or n.role.is_place or n.role is Role.WEAPON_SYSTEM)
+        and n.how in ("label", "alias")
+    }
     found: list[Mention] = []
     i = 0
     while i < len(doc):
@@ -490,8 +527,10 @@ def _new_names(  # noqa: PLR0917
         while j > i and doc[j - 1].lower_ in ("of", "for"):
             j -= 1
         words = [t for t in doc[i:j]]
-        # a name at a sentence start is a name only when it is more than one word
-        if (token.is_sent_start and len(words) == 1) or all(t.lower_ in ignore for t in words):
+        titled = j < len(doc) and any(m.token == j and m.role is Role.PERSON for m in mentions)
+        # a name at a sentence start is a name only when it is more than one word; a title
+        # before a person's name ("National Security Adviser Jake Sullivan") is not a name
+        if (token.is_sent_start and len(words) == 1) or titled or all(t.lower_ in ignore for t in words):
             i = j
             continue
         text = doc[i:j].text
@@ -504,7 +543,9 @@ def _new_names(  # noqa: PLR0917
             )
         else:
             found.append(
-                Mention(span, text, None, _guess(doc, i, j, lexicon), 0.0, "new", token.sent.start, i, j)
+                Mention(
+                    span, text, new_term(text), _guess(doc, i, j, lexicon), 0.0, "new", token.sent.start, i, j
+                )
             )
         i = j
     return found
@@ -525,7 +566,14 @@ def _guess(doc: Any, start: int, end: int, lexicon: Lexicon) -> Role:  # noqa: P
         return Role.WEAPON_SYSTEM
     if start and doc[start - 1].lower_ in lexicon.words("names", "place-before"):
         return Role.PLACE
-    if end - start == 2 and all(t.is_title for t in doc[start:end]):
+    # "Olaf Scholz said": two capitalised words before a verb of saying are a person;
+    # "North Korean troops": before a lower-case noun, they describe someone
+    says = after in lexicon.words("attribution", "say")
+    if (
+        end - start == 2
+        and all(t.is_title for t in doc[start:end])
+        and (says or end >= len(doc) or not doc[end].is_lower)
+    ):
         return Role.PERSON
     return Role.ACTOR
 
@@ -555,10 +603,14 @@ def _modifiers(doc: Any, mentions: list[Mention], lexicon: Lexicon) -> list[Ment
             "right",
         }
     )
+    # "U.S. rockets", "Russian launch sites": a name before a weapon or a target type describes it
+    described = {m.token for m in mentions if m.role.is_weapon or m.role is Role.TARGET_TYPE}
     out = []
     for mention in mentions:
         following = doc[mention.end_token].lower_ if mention.end_token < len(doc) else ""
-        modifier = mention.how == "demonym" or (following in nouns and mention.role is not Role.PERSON)
+        modifier = mention.how == "demonym" or (
+            (following in nouns or mention.end_token in described) and mention.role is not Role.PERSON
+        )
         out.append(Mention(**{**mention.__dict__, "modifier": modifier}))
     return out
 
@@ -571,8 +623,8 @@ def read_text(text: str, *, dataset: Dataset, lexicon: Lexicon, published: date 
     mentions = _modifiers(doc, _mentions(doc, names), lexicon)
     cues = _part_of_no_name(doc, _cues(doc, lexicon), mentions)
     new = _new_names(doc, lexicon, mentions, cues, dataset, names)
-    linked = [m for m in new if m.term is not None]
-    mentions = sorted([*mentions, *_modifiers(doc, linked, lexicon)], key=lambda m: m.token)
+    # a new name takes part like a known one (a new person says so, a new system is a limit)
+    mentions = sorted([*mentions, *_modifiers(doc, new, lexicon)], key=lambda m: m.token)
     dates = _dates(doc, cues, published)
     quotes = _quotes(doc)
     attributions, at_cue = _attributions(doc, lexicon, mentions, cues)
@@ -588,7 +640,7 @@ def read_text(text: str, *, dataset: Dataset, lexicon: Lexicon, published: date 
         dates,
         quotes,
         attributions,
-        [m for m in new if m.term is None],
+        [m for m in new if m.how == "new"],
         at_cue,
     )
 

@@ -26,7 +26,7 @@ from graph.draft.gazetteer import role_of
 from graph.namespaces import DCTERMS, PG, PROV
 from graph.namespaces import ODRL2 as ODRL
 
-__all__ = ["Score", "score"]
+__all__ = ["Score", "score", "total"]
 
 _FIELDS = {
     "scope": (ODRL.spatial, PG.acrossBorderFrom, PG.depth),
@@ -115,22 +115,25 @@ def _overlap(a: dict[str, set[object]], b: dict[str, set[object]]) -> int:
     return sum(len(a[k] & b[k]) for k in a)
 
 
-def score(draft: Graph, gold: Graph, *, dataset: Graph, entities: Iterable[URIRef]) -> list[Score]:
-    """Precision and recall of a draft against a hand-modelled source, by kind.
-
-    ``entities`` are the terms the draft linked in the text; the source's are every
-    actor, place and weapon of the graph it names.
-    """
-    wanted = (Role.ACTOR, Role.PERSON, Role.BODY, Role.COUNTRY, Role.PLACE, Role.WEAPON_SYSTEM)
-    gold_entities = {
+def _entities(graph: Graph, dataset: Graph) -> set[URIRef]:
+    """The graph's actors, places and weapons a source's claims name."""
+    wanted = (Role.ACTOR, Role.PERSON, Role.BODY, Role.MEDIA, Role.COUNTRY, Role.PLACE, Role.WEAPON_SYSTEM)
+    return {
         term
-        for triple in gold
+        for triple in graph
         for term in triple
         if isinstance(term, URIRef) and role_of(dataset, term) in wanted  # type: ignore[arg-type]
     }
-    draft_entities = {e for e in entities if role_of(dataset, e) in wanted}  # type: ignore[arg-type]
+
+
+def score(draft: Graph, gold: Graph, *, dataset: Graph) -> list[Score]:
+    """Precision and recall of a draft against a hand-modelled source, by kind.
+
+    Both are compared as graphs: the entities each one's claims name, its attributions,
+    dates, quotes and rules.
+    """
     scores = [
-        _compare("entities", draft_entities, gold_entities),
+        _compare("entities", _entities(draft, dataset), _entities(gold, dataset)),
         _compare("attributions", _attributions(draft, dataset), _attributions(gold, dataset)),
         _compare("dates", _dates(draft), _dates(gold)),
         _compare("quotes", _quotes(draft), _quotes(gold)),
@@ -166,3 +169,18 @@ def score(draft: Graph, gold: Graph, *, dataset: Graph, entities: Iterable[URIRe
         missed = sum(len(g[name]) for _, g in pairs) - found + sum(len(u[name]) for u in unmatched)
         scores.append(Score(f"rule {name}", found, extra, missed))
     return scores
+
+
+def total(scores: Iterable[Score]) -> Score:
+    """Scores of one kind over several drafts, added up (a micro-average).
+
+    >>> total([Score("dates", 1, 0, 1), Score("dates", 2, 1, 0)])
+    Score(kind='dates', found=3, extra=1, missed=1)
+    """
+    items = list(scores)
+    return Score(
+        items[0].kind,
+        sum(s.found for s in items),
+        sum(s.extra for s in items),
+        sum(s.missed for s in items),
+    )

@@ -31,7 +31,7 @@ def to_turtle(blocks: Sequence[Block], reading: Reading, *, file: str, made: dat
         "# Each candidate below carries `pg:unreviewed true`: check it against the text (the",
         "# comment above it gives the characters it came from), correct it, then delete that line.",
         "# `policygraph validate` lists what is still unreviewed; `build` refuses this file until",
-        "# nothing is. Delete a candidate that is wrong. Paraphrase every `(paraphrase ...)` summary.",
+        "# nothing is. Delete a candidate that is wrong. Replace every `(to write: ...)` value.",
         "#",
         "# Names linked to the graph (text, term, how, score, characters):",
     ]
@@ -52,11 +52,13 @@ def to_turtle(blocks: Sequence[Block], reading: Reading, *, file: str, made: dat
         excerpt = _excerpt(reading.text, block)
         if excerpt:
             lines.append(f"#{excerpt}")
-        properties = [("a", " , ".join(block.types)), *block.properties]
+        properties = [("a", " , ".join(block.types))]
         if block.unreviewed:
+            # never the last line, so that deleting it leaves valid Turtle
             properties.append(("pg:unreviewed", "true"))
-            if block.spans:
-                properties.append(("pg:textSpan", " , ".join(f'"{s}"' for s in block.spans)))
+        properties += block.properties
+        if block.spans:
+            properties.append(("pg:textSpan", " , ".join(f'"{s}"' for s in block.spans)))
         body = " ;\n    ".join(f"{p} {o}" for p, o in properties)
         lines.append(f"{block.name}\n    {body} .")
     return "\n".join(lines) + "\n"
