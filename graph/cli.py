@@ -119,6 +119,8 @@ def cli() -> None:
       policygraph query --list           the named questions you can ask
       policygraph query cq1-permissions  ask one
       policygraph build my-reports/      build your own folder of sources
+      policygraph draft article.txt -o my-reports/x.ttl
+                                         draft a source from a news article, to review
     """
 
 

@@ -84,4 +84,36 @@ def test_wheel_install_runs_the_main_job_from_another_folder(tmp_path):
         cwd=elsewhere,
     )
     assert "cq1-permissions" in listing.stdout
+    # draft reads its lexicon from the installed package: a text, a saved page, a review page
+    article = elsewhere / "article.txt"
+    article.write_bytes((ROOT / "tests" / "data" / "draft" / "uk-kursk.txt").read_bytes())
+    paragraphs = article.read_text(encoding="utf-8").split("\n\n")
+    page = elsewhere / "page.html"
+    page.write_text(
+        f"<!doctype html><html><head><title>{paragraphs[0]}</title>"
+        '<meta property="og:site_name" content="Reuters">'
+        '<meta property="article:published_time" content="2024-11-21"></head><body><article>'
+        + "".join(f"<p>{p}</p>" for p in paragraphs[1:])
+        + "</article></body></html>",
+        encoding="utf-8",
+    )
+    commands = [
+        ["draft", "article.txt", "--published", "2024-11-21", "--publisher", "Reuters", "-o", "drafts/a.ttl"],
+        ["draft", "page.html", "-o", "drafts/b.ttl"],
+        ["draft", "article.txt", "--review", "review.html"],
+    ]
+    for command in commands:
+        drafted = subprocess.run(
+            [str(env_dir / "bin" / "policygraph"), *command],
+            capture_output=True,
+            text=True,
+            cwd=elsewhere,
+            timeout=600,
+            env={"PATH": f"{env_dir / 'bin'}:/usr/bin:/bin", "HOME": str(tmp_path)},
+        )
+        assert drafted.returncode == 0, drafted.stderr
+        assert "candidates to review" in drafted.stderr
+    assert "pg:unreviewed true" in (elsewhere / "drafts" / "a.ttl").read_text(encoding="utf-8")
+    assert 'dcterms:issued "2024-11-21"' in (elsewhere / "drafts" / "b.ttl").read_text(encoding="utf-8")
+    assert "<mark" in (elsewhere / "review.html").read_text(encoding="utf-8")
     assert sys.version_info >= (3, 11)
