@@ -23,15 +23,17 @@ Examples
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from rdflib import Dataset, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
-from graph.errors import ValidationError
+from graph.errors import OutputError, ValidationError
 from graph.load import Corpus, load
 from graph.namespaces import ODRL2
 from graph.output import staged
@@ -133,34 +135,72 @@ def matrix_actors(dataset: Dataset) -> list[URIRef]:
     return sorted(found, key=str)
 
 
-def _write_outputs(corpus: Corpus, staging: Path, formats: Sequence[str]) -> list[str]:
+#: the corpus the drawing processes draw from: set before they are forked, inherited by them
+_DRAWING: dict[str, Any] = {}
+
+
+def _draw(job: tuple[str, str, tuple[str, ...]]) -> str | None:
+    """Draw one figure and write it in every format; the error's message, or None."""
     from graph.charts import draw_policy_matrix, draw_timeline
     from graph.draw import draw_actor_network, draw_policy, save
-    from graph.policy import PolicyEngine
-    from graph.project import actor_view
+
+    kind, term, paths = job
+    dataset = _DRAWING["dataset"]
+    try:
+        if kind == "actors":
+            from graph.project import actor_view
+
+            drawing = draw_actor_network(actor_view(dataset))
+        elif kind == "matrix":
+            from graph.policy import PolicyEngine
+
+            engine = PolicyEngine(dataset)
+            drawing = draw_policy_matrix(dataset, day=_DRAWING["latest"], actor=URIRef(term), engine=engine)
+        elif kind == "timeline":
+            drawing = draw_timeline(dataset)
+        else:
+            drawing = draw_policy(dataset, URIRef(term))
+        save(drawing, list(paths))
+    except OSError as exc:
+        return f"{paths[0]}: cannot write: {exc.strerror or exc}"
+    return None
+
+
+def _write_outputs(corpus: Corpus, staging: Path, formats: Sequence[str]) -> list[str]:
+    """Write the graph and every figure; figures are drawn in parallel, one process per core."""
+    import multiprocessing
 
     written = ["graph.trig"]
     (staging / "graph.trig").write_text(corpus.dataset.serialize(format="trig"), encoding="utf-8")
-    actors = actor_view(corpus.dataset)
-    engine = PolicyEngine(corpus.dataset)
     latest = latest_decision(corpus.dataset)
-    for fmt in formats:
-        save(draw_actor_network(actors), str(staging / f"actor-network.{fmt}"))
-        written.append(f"actor-network.{fmt}")
-        if latest is not None:
-            for actor in matrix_actors(corpus.dataset):
-                name = f"policy-matrix-{str(actor).rsplit('/', 1)[-1]}.{fmt}"
-                save(
-                    draw_policy_matrix(corpus.dataset, day=latest, actor=actor, engine=engine),
-                    str(staging / name),
-                )
-                written.append(name)
-            save(draw_timeline(corpus.dataset), str(staging / f"timeline.{fmt}"))
-            written.append(f"timeline.{fmt}")
-        for policy in policies(corpus.dataset):
-            name = f"policy-{str(policy).rsplit('/', 1)[-1]}.{fmt}"
-            save(draw_policy(corpus.dataset, policy), str(staging / name))
-            written.append(name)
+    jobs: list[tuple[str, str, tuple[str, ...]]] = []
+
+    def each(kind: str, term: str, stem: str) -> None:
+        # one drawing, written in every format
+        names = [f"{stem}.{fmt}" for fmt in formats]
+        written.extend(names)
+        jobs.append((kind, term, tuple(str(staging / n) for n in names)))
+
+    each("actors", "", "actor-network")
+    if latest is not None:
+        for actor in matrix_actors(corpus.dataset):
+            each("matrix", str(actor), f"policy-matrix-{str(actor).rsplit('/', 1)[-1]}")
+        each("timeline", "", "timeline")
+    for policy in policies(corpus.dataset):
+        each("policy", str(policy), f"policy-{str(policy).rsplit('/', 1)[-1]}")
+    _DRAWING.update(dataset=corpus.dataset, latest=latest)
+    try:
+        processes = min(len(jobs), os.cpu_count() or 1)
+        if processes > 1 and "fork" in multiprocessing.get_all_start_methods():
+            with multiprocessing.get_context("fork").Pool(processes) as pool:
+                errors = pool.map(_draw, jobs, chunksize=1)
+        else:
+            errors = [_draw(job) for job in jobs]
+    finally:
+        _DRAWING.clear()
+    failed = [e for e in errors if e]
+    if failed:
+        raise OutputError(failed[0])
     return written
 
 

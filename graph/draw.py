@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 import textwrap
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -119,7 +120,7 @@ class Drawing:
         import matplotlib
 
         buffer = io.BytesIO()
-        with matplotlib.rc_context({"svg.fonttype": "none"}):
+        with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "policygraph"}):
             self.ax.figure.savefig(buffer, format=fmt, dpi=100, bbox_inches="tight")
         return buffer.getvalue()
 
@@ -584,15 +585,19 @@ def _condition_text(dataset: Dataset, left: Any, operator: Any, rights: list[Any
     return f"{left_text} {operator_words(op)} {values}"
 
 
-def save(drawing: Drawing, path: str, *, dpi: int = 150) -> None:
-    """Write a drawing's figure (PNG, SVG, PDF by the file's suffix) and close it."""
+def save(drawing: Drawing, path: str | Sequence[str], *, dpi: int = 150) -> None:
+    """Write a drawing's figure (PNG, SVG, PDF by each file's suffix) and close it.
+
+    Give several paths to write one drawing in several formats without drawing it again.
+    """
     import matplotlib
     import matplotlib.pyplot as plt
 
     figure = drawing.ax.figure
     # SVG keeps its words as text: searchable, selectable and editable in a briefing
-    with matplotlib.rc_context({"svg.fonttype": "none"}):
-        figure.savefig(path, dpi=dpi, bbox_inches="tight", metadata=_metadata(path))
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "policygraph"}):
+        for one in [path] if isinstance(path, str) else path:
+            figure.savefig(one, dpi=dpi, bbox_inches="tight", metadata=_metadata(one))
     plt.close(figure)
 
 

@@ -7,7 +7,7 @@ from rdflib import Dataset
 from rdflib.compare import isomorphic
 
 from graph.build import build, policies
-from graph.errors import SourceError
+from graph.errors import OutputError, SourceError
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +76,7 @@ def test_a_failure_while_writing_leaves_the_old_outputs_untouched(corpus_copy, t
     import graph.draw
 
     monkeypatch.setattr(graph.draw, "draw_policy", fail)  # fails after graph.trig is staged
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match="No space left on device"):
         build([corpus_copy], out=out, formats=("svg",))
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert not list(tmp_path.glob(".out.*.staging"))  # the staging folder is gone
