@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -649,6 +650,10 @@ def serve(
         f"(SPARQL endpoint{', read-write' if allow_update else ', read-only'}); Ctrl-C stops",
         err=True,
     )
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # SIGTERM stops like Ctrl-C: the workers are stopped too
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         endpoint.serve_forever()
     except KeyboardInterrupt:

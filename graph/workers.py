@@ -69,8 +69,12 @@ def _error(exc: BaseException) -> Reply:
     return Reply.text(500, f"internal error: {type(exc).__name__}: {message}")
 
 
-def _loop(conn: Connection, state: Any, handle: Handler) -> None:
+def _loop(conn: Connection, state: Any, handle: Handler, inherited: list[Connection]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    # the parent's ends of every pipe stay with the parent alone: when it dies, however it
+    # dies, this worker reads end-of-file and exits instead of living on as an orphan
+    for other in inherited:
+        other.close()
     while True:
         try:
             pending, job = conn.recv()
@@ -132,7 +136,10 @@ class Pool:
 
     def _spawn(self) -> _Worker:
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_loop, args=(child, self.state, self.handle), daemon=True)
+        inherited = [parent, *(w.conn for w in self._all)]
+        process = self._context.Process(
+            target=_loop, args=(child, self.state, self.handle, inherited), daemon=True
+        )
         process.start()
         child.close()
         worker = _Worker(process, parent)

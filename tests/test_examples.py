@@ -20,6 +20,7 @@ EXPECTED = {
     "add_a_report.py": "ATACMS in Kursk Oblast: permitted",
     "benchmark_decisions.py": "decisions per second",
     "benchmark_draft.py": "rule weapons",
+    "benchmark_latency.py": "latency done",
     "benchmark_endpoint.py": "errors: 0",
     "benchmark_scale.py": "benchmark done",
     "take_screenshots.py": "wrote 3 screenshots",
@@ -31,7 +32,10 @@ EXPECTED = {
 
 
 # scripts whose defaults are for a long run get a short one here
-ARGS = {"benchmark_scale.py": ["--sizes", "20000", "--rdflib-max", "20000", "--diagram-actors", "300"]}
+ARGS = {
+    "benchmark_latency.py": ["--runs", "1"],
+    "benchmark_scale.py": ["--sizes", "20000", "--rdflib-max", "20000", "--diagram-actors", "300"],
+}
 
 
 def test_examples_found():

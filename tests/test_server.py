@@ -305,6 +305,61 @@ def test_serve_command_starts_answers_and_stops(tmp_path):
     assert not list(Path(tmp_path).iterdir())  # wrote nothing
 
 
+def _children(pid: int) -> set[int]:
+    found = set()
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+        except OSError:
+            continue  # a process that ended while we looked
+        if fields.get("PPid", "").strip() == str(pid):
+            found.add(int(status.parent.name))
+    return found
+
+
+def _gone(pids: set[int], *, within: float = 60.0) -> bool:
+    """Whether every process has ended (zombies count as ended), polling until a generous deadline."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        alive = set()
+        for pid in pids:
+            try:
+                state = Path(f"/proc/{pid}/status").read_text().split("State:", 1)[1].split()[0]
+            except (OSError, IndexError):
+                continue
+            if state != "Z":
+                alive.add(pid)
+        if not alive:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+def test_stopping_the_server_stops_its_workers(tmp_path, how):
+    process = subprocess.Popen(
+        [sys.executable, "-m", "graph.cli", "serve", "--port", "0", "--quiet", "--workers", "2"],
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        cwd=tmp_path,
+    )
+    assert process.stderr is not None
+    line = process.stderr.readline()  # ready once it says where it serves
+    assert "serving" in line, line
+    url = line.split(" at ", 1)[1].split(" ", 1)[0]
+    status, _, _ = fetch(url + "sparql?query=" + urllib.parse.quote("ASK { ?s ?p ?o }"))
+    assert status == 200
+    workers = _children(process.pid)
+    assert len(workers) >= 2, workers
+    process.send_signal(how)
+    _, rest = process.communicate(timeout=120)
+    if how == signal.SIGTERM:
+        assert process.returncode == 0 and "stopped" in rest
+    assert _gone(workers), f"workers left running: {workers}"
+
+
 def test_a_taken_port_is_a_clear_error(endpoint):
     port = endpoint.server.server_address[1]
     result = subprocess.run(
