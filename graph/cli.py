@@ -650,6 +650,7 @@ def serve(
         f"(SPARQL endpoint{', read-write' if allow_update else ', read-only'}); Ctrl-C stops",
         err=True,
     )
+
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt  # SIGTERM stops like Ctrl-C: the workers are stopped too
 

@@ -29,6 +29,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -312,8 +313,14 @@ def parse_guarded(text: str, parse: Callable[..., T], *, what: str = "query") ->
         raise ProtocolError(400, f"{kind} syntax error: {_one_line(exc)}") from None
 
 
+@functools.lru_cache(maxsize=256)
 def _prepare(text: str) -> tuple[str, Query, tuple[str, ...], tuple[str, ...]]:
-    """Parse a query; FROM and FROM NAMED of loaded graphs become the request's dataset."""
+    """Parse a query; FROM and FROM NAMED of loaded graphs become the request's dataset.
+
+    Parsed once per worker for each distinct text: rdflib's parser takes tens of
+    milliseconds, and clients send the same queries again and again. A query that fails
+    raises each time (failures are not kept).
+    """
     prepared = parse_guarded(text, prepareQuery)
     algebra = prepared.algebra
     default: list[str] = []
