@@ -24,6 +24,7 @@ Examples
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -135,6 +136,39 @@ def matrix_actors(dataset: Dataset) -> list[URIRef]:
     return sorted(found, key=str)
 
 
+#: the longest part of a file name taken from an IRI
+MAX_STEM = 80
+
+
+def file_stems(terms: Sequence[URIRef]) -> list[str]:
+    """A file name part for each IRI: its last segment, unique and bounded.
+
+    Two IRIs that end alike (``.../id/x`` and ``.../evil/x``), or a name too long for a file
+    system, get a short digest of the whole IRI, so no figure overwrites another.
+
+    >>> file_stems([URIRef("https://a.example/id/x"), URIRef("https://b.example/evil/x")])
+    ['x-1f13b94d', 'x-32a90b32']
+    >>> len(file_stems([URIRef("https://a.example/" + "n" * 300)])[0])
+    89
+    """
+    import hashlib
+    from collections import Counter
+
+    def local(term: URIRef) -> str:
+        tail = re.split(r"[/#]", str(term).rstrip("/#"))[-1]
+        return re.sub(r"[^A-Za-z0-9._-]+", "-", tail).strip(".-") or "item"
+
+    counts = Counter(local(t) for t in terms)
+    stems = []
+    for term in terms:
+        stem = local(term)
+        if counts[stem] > 1 or len(stem) > MAX_STEM:
+            digest = hashlib.sha256(str(term).encode("utf-8")).hexdigest()[:8]
+            stem = f"{stem[:MAX_STEM]}-{digest}"
+        stems.append(stem)
+    return stems
+
+
 #: the corpus the drawing processes draw from: set before they are forked, inherited by them
 _DRAWING: dict[str, Any] = {}
 
@@ -183,11 +217,13 @@ def _write_outputs(corpus: Corpus, staging: Path, formats: Sequence[str]) -> lis
 
     each("actors", "", "actor-network")
     if latest is not None:
-        for actor in matrix_actors(corpus.dataset):
-            each("matrix", str(actor), f"policy-matrix-{str(actor).rsplit('/', 1)[-1]}")
+        actors = matrix_actors(corpus.dataset)
+        for actor, stem in zip(actors, file_stems(actors), strict=True):
+            each("matrix", str(actor), f"policy-matrix-{stem}")
         each("timeline", "", "timeline")
-    for policy in policies(corpus.dataset):
-        each("policy", str(policy), f"policy-{str(policy).rsplit('/', 1)[-1]}")
+    found = policies(corpus.dataset)
+    for policy, stem in zip(found, file_stems(found), strict=True):
+        each("policy", str(policy), f"policy-{stem}")
     _DRAWING.update(dataset=corpus.dataset, latest=latest)
     try:
         processes = min(len(jobs), os.cpu_count() or 1)

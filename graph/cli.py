@@ -57,14 +57,14 @@ def _corpus(sources: Sequence[str], store: str) -> Any:
 #: the budgets of one query, for query and serve
 _timeout_option = click.option(
     "--timeout",
-    type=click.FloatRange(min=0.1),
+    type=click.FloatRange(min=0.1, max=86_400),
     default=30.0,
     show_default=True,
     help="Seconds a query may run before it is stopped.",
 )
 _max_rows_option = click.option(
     "--max-rows",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=100_000_000),
     default=100_000,
     show_default=True,
     help="Rows an answer may have before the query is stopped.",
@@ -350,7 +350,7 @@ def query(
 )
 @click.option(
     "--max-actors",
-    type=click.IntRange(min=2),
+    type=click.IntRange(min=2, max=100_000),
     default=60,
     show_default=True,
     help="For --kind actors: draw at most this many actors, the most connected.",
@@ -452,7 +452,7 @@ def plot(
     show_default=True,
     help="Centrality measure over the actor network.",
 )
-@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True)
+@click.option("--top", type=click.IntRange(min=1, max=100_000), default=10, show_default=True)
 @_store_option
 def stats(sources: tuple[str, ...], measure: str, top: int, store: str) -> None:
     """Counts, the size of the networkx views, and the most central actors."""
@@ -521,7 +521,11 @@ def neighbours(
 @click.argument("target_node")
 @click.argument("sources", nargs=-1, type=click.Path())
 @click.option(
-    "--cutoff", type=click.IntRange(min=1), default=4, show_default=True, help="Longest path, in edges."
+    "--cutoff",
+    type=click.IntRange(min=1, max=12),
+    default=4,
+    show_default=True,
+    help="Longest path, in edges.",
 )
 @_store_option
 def path(source_node: str, target_node: str, sources: tuple[str, ...], cutoff: int, store: str) -> None:
@@ -587,13 +591,17 @@ def export(sources: tuple[str, ...], fmt: str, out: str, view: str, store: str) 
     "--port", "-p", type=click.IntRange(0, 65535), default=7878, show_default=True, help="0: any free port."
 )
 @click.option(
-    "--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Requests answered at once."
+    "--workers",
+    type=click.IntRange(min=1, max=256),
+    default=2,
+    show_default=True,
+    help="Requests answered at once.",
 )
 @_timeout_option
 @_max_rows_option
 @click.option(
     "--queue",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=100_000),
     default=16,
     show_default=True,
     help="Requests that may wait (then 503).",
@@ -709,7 +717,13 @@ def report(
 
 
 @cli.command()
-@click.option("--triples", "-n", type=click.IntRange(min=1000), required=True, help="About how many triples.")
+@click.option(
+    "--triples",
+    "-n",
+    type=click.IntRange(min=1000, max=50_000_000),
+    required=True,
+    help="About how many triples.",
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="The same seed writes the same corpus.")
 @click.option(
     "--out",
@@ -1034,6 +1048,14 @@ def _guarded(function: Callable[..., Any]) -> Callable[..., Any]:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the command line."""
+    if not os.environ.get("POLICYGRAPH_DEBUG"):
+        import logging
+
+        # rdflib logs a traceback for an ill-typed literal; the source checks already refuse
+        # it with its file and line, so its log is not for the person at the terminal
+        quiet = logging.getLogger("rdflib")
+        quiet.addHandler(logging.NullHandler())
+        quiet.propagate = False
     _guarded(cli.main)(args=list(argv) if argv is not None else sys.argv[1:], prog_name="policygraph")
 
 

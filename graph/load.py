@@ -34,7 +34,7 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 from graph.errors import SourceError
 from graph.namespaces import ONTOLOGY_IRI, PG, PREFIXES
 from graph.resources import corpus_files, ontology_modules
-from graph.strict import DEFAULT_LIMITS, Limits, check_bytes, check_size, check_text
+from graph.strict import DEFAULT_LIMITS, Limits, check_bytes, check_size, check_text, read_capped
 
 __all__ = ["Corpus", "Source", "find_sources", "load", "load_ontology", "parse_source", "read_source"]
 
@@ -169,9 +169,10 @@ def read_source(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> Source:
     path = Path(path)
     try:
         check_size(path.stat().st_size, name=str(path), limits=limits)  # before reading it into memory
-        data = path.read_bytes()
     except OSError as exc:
         raise SourceError(str(path), f"cannot read: {exc.strerror}") from None
+    # only a regular file, and never more than the limit even if it grows while read (/dev/zero)
+    data = read_capped(path, limit=limits.max_source_bytes, what="source file")
     return parse_source(check_bytes(data, name=str(path), limits=limits), name=str(path), limits=limits)
 
 

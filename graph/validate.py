@@ -31,7 +31,7 @@ from itertools import combinations
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
+from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS, XSD
 from rdflib.term import Node
 
 from graph.load import Corpus, Source, load_ontology
@@ -410,6 +410,36 @@ def _clashing_types(corpus: Corpus, locator: _Locator) -> list[Violation]:
     return found
 
 
+_CALENDAR = (XSD.date, XSD.gYearMonth, XSD.gYear)
+
+
+def _calendar(corpus: Corpus, locator: _Locator) -> list[Violation]:
+    """Dates, months and years that name no real day ("2024-13"^^xsd:gYearMonth): refused, not ignored."""
+    from graph.dates import period
+
+    found = []
+    for source in corpus.sources:
+        for node, prop, value in source.graph:
+            if not isinstance(value, Literal) or value.datatype not in _CALENDAR:
+                continue
+            try:
+                period(value)
+            except ValueError:
+                kind = _curie(value.datatype)
+                example = {"date": "2024-05-30", "gYearMonth": "2024-05", "gYear": "2024"}[kind.split(":")[1]]
+                owner = locator.owner(node)
+                found.append(
+                    Violation(
+                        source.file,
+                        locator._line(source.file, owner, prop, node, prop),
+                        _curie(locator.owner(node)),
+                        _curie(prop),
+                        f'"{value}" is not a valid {kind}: write a real one, such as "{example}"^^{kind}',
+                    )
+                )
+    return found
+
+
 def _unreviewed(corpus: Corpus, locator: _Locator) -> list[Violation]:
     """Draft candidates no one has checked yet, and summaries still holding the draft's placeholder."""
     found = []
@@ -482,6 +512,7 @@ def validate(corpus: Corpus) -> ValidationReport:
         + _one_per_source(corpus, locator)
         + _integrity(corpus, locator)
         + _unreviewed(corpus, locator)
+        + _calendar(corpus, locator)
         + _shacl(corpus, locator)
     )
     found = sorted(set(found), key=lambda v: (v.file, v.line or 0, v.focus, v.path, v.message))

@@ -85,8 +85,31 @@ def test_a_killed_build_leaves_the_old_outputs_and_the_next_build_cleans_up(tmp_
     assert sum(1 for _ in again.quads((None, None, None, None))) > 1000  # whole again, not the killed half
 
 
-def test_lock_is_reentrant_only_across_processes(tmp_path):
-    with _locked(tmp_path / "x"):
-        pass
-    with _locked(tmp_path / "x"):
-        pass
+def test_the_lock_refuses_a_second_process_and_frees_when_it_ends(tmp_path):
+    """Held by another process, the lock refuses at once; released, it can be taken again."""
+    folder = tmp_path / "x"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, pathlib\n"
+            "from graph.output import _locked\n"
+            f"with _locked(pathlib.Path({str(folder)!r})):\n"
+            "    print('held', flush=True)\n"
+            "    sys.stdin.readline()\n",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdin is not None
+    try:
+        assert holder.stdout.readline().strip() == "held"  # ready: the other process holds it
+        with pytest.raises(OutputError, match="another policygraph run is writing here"), _locked(folder):
+            pass
+    finally:
+        holder.communicate("\n", timeout=60)
+    assert holder.returncode == 0
+    for _ in range(2):  # free again, and not left held by this process either
+        with _locked(folder):
+            pass

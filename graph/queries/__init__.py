@@ -289,11 +289,17 @@ def _prepare(text: str) -> Query:
 
 def read_query(path: str | Path) -> NamedQuery:
     """Read a ``.rq`` file."""
+    from graph.errors import SourceError
+    from graph.strict import read_capped
+
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise QueryError(f"{path}: cannot read the query: {exc}") from None
+        # a regular file only, of at most 1 MB (a query, not a symlink to /dev/zero)
+        text = read_capped(path, limit=2**20, what="query file").decode("utf-8")
+    except SourceError as exc:
+        raise QueryError(f"{path}: cannot read the query: {exc.message}") from None
+    except UnicodeDecodeError as exc:
+        raise QueryError(f"{path}: cannot read the query: not UTF-8 (byte {exc.start})") from None
     return parse_query(text, name=path.stem, file=str(path))
 
 
