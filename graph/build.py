@@ -205,7 +205,10 @@ def _write_outputs(corpus: Corpus, staging: Path, formats: Sequence[str]) -> lis
     import multiprocessing
 
     written = ["graph.trig"]
-    (staging / "graph.trig").write_text(corpus.dataset.serialize(format="trig"), encoding="utf-8")
+    try:
+        (staging / "graph.trig").write_text(corpus.dataset.serialize(format="trig"), encoding="utf-8")
+    except OSError as exc:  # a full disk, a quota: the old outputs stay, the exit code says so
+        raise OutputError(f"{staging / 'graph.trig'}: cannot write: {exc.strerror or exc}") from None
     latest = latest_decision(corpus.dataset)
     jobs: list[tuple[str, str, tuple[str, ...]]] = []
 

@@ -97,7 +97,7 @@ def _handle(state: _State, job: tuple[Any, ...]) -> Reply:
     if kind == "sparql":
         request, accept, endpoint_url = job[1], job[2], job[3]
         if request.update is not None:
-            return _update(state, request)
+            return _update(state, request, base=endpoint_url)
         if request.query is None:
             media = negotiate(accept, "CONSTRUCT", fmt=request.format)
             description = service_description(state.dataset, endpoint_url, update=state.allow_update)
@@ -117,7 +117,7 @@ def _handle(state: _State, job: tuple[Any, ...]) -> Reply:
     raise ProtocolError(404, f"nothing answers {kind!r}")
 
 
-def _update(state: _State, request: Request) -> Reply:
+def _update(state: _State, request: Request, *, base: str | None = None) -> Reply:
     from graph.updates import apply_update
 
     if not state.allow_update:
@@ -127,7 +127,7 @@ def _update(state: _State, request: Request) -> Reply:
         raise ProtocolError(
             400, "using-graph-uri and using-named-graph-uri are not supported: use WITH or GRAPH"
         )
-    apply_update(state.dataset, request.update)
+    apply_update(state.dataset, request.update, base=base)
     state.cache.clear()
     return Reply.text(200, "the update was applied")
 
@@ -205,6 +205,10 @@ def query_page(dataset: Dataset, *, allow_update: bool = False) -> str:
     return web_asset("query.html").replace("/*DATA*/{}", data)
 
 
+#: see :attr:`_Handler.timeout`
+IDLE_TIMEOUT = 20.0
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -216,6 +220,9 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "policygraph"
     sys_version = ""
+    #: seconds a connection may stay silent (idle between requests, or slow to send its
+    #: headers or body) before it is closed, so held-open connections cannot pile up
+    timeout = IDLE_TIMEOUT
 
     def do_GET(self) -> None:
         self._dispatch("GET")
@@ -290,7 +297,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _body(self) -> bytes:
         length = self.headers.get("Content-Length")
-        if length is None or not length.isdigit():
+        # ASCII digits only: "²".isdigit() is True in Python, and int() would refuse it
+        if length is None or not (length.isascii() and length.isdigit() and len(length) <= 15):
             self.close_connection = True
             raise ProtocolError(411, "a POST needs a Content-Length header")
         if int(length) > self.server.endpoint.max_body:
@@ -361,6 +369,9 @@ class Endpoint:
         Accept SPARQL Update; the graph in memory changes, the source files do not.
     max_body : int
         Largest POST body, in bytes.
+    idle_timeout : float
+        Seconds a connection may stay silent (between requests, or while sending one)
+        before it is closed.
     quiet : bool
         Log no requests.
     """
@@ -378,6 +389,7 @@ class Endpoint:
         cors: Sequence[str] = (),
         allow_update: bool = False,
         max_body: int = MAX_BODY,
+        idle_timeout: float = IDLE_TIMEOUT,
         quiet: bool = False,
     ):
         self.cors = tuple(cors)
@@ -389,7 +401,8 @@ class Endpoint:
             _page_data(dataset, allow_update=allow_update)["queries"], indent=2
         ).encode()
         try:
-            self.server = _Server((host, port), _Handler)
+            handler = type("_TimedHandler", (_Handler,), {"timeout": idle_timeout})
+            self.server = _Server((host, port), handler)
         except OSError as exc:
             raise PolicygraphError(
                 f"cannot listen on {host}:{port}: {exc.strerror}: pick another --port"

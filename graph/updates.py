@@ -19,9 +19,11 @@ graph.protocol.ProtocolError: LOAD is refused: updates change the loaded graph o
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 from rdflib import Dataset
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.processor import prepareUpdate
 
@@ -51,16 +53,35 @@ def _refuse_outside(operations: Any) -> None:
             stack.extend(node)
 
 
-def apply_update(dataset: Dataset, text: str) -> None:
-    """Run a SPARQL 1.1 Update on the dataset.
+def _into_default_graph(operations: Any) -> None:
+    """``INSERT DATA { <a> <b> <c> }``: triples outside any GRAPH go to the default graph.
+
+    The dataset's default graph is the union of its graphs for reading; rdflib would try to
+    add plain triples to that union and fail, so they are written as quads of the default graph.
+    """
+    for operation in operations or []:
+        if isinstance(operation, CompValue) and operation.name in ("InsertData", "DeleteData"):
+            triples = operation.get("triples") or []
+            if triples:
+                quads = operation.get("quads")
+                if quads is None:
+                    quads = defaultdict(list)
+                    operation["quads"] = quads
+                quads[DATASET_DEFAULT_GRAPH_ID] = [*quads.get(DATASET_DEFAULT_GRAPH_ID, []), *triples]
+                operation["triples"] = []
+
+
+def apply_update(dataset: Dataset, text: str, *, base: str | None = None) -> None:
+    """Run a SPARQL 1.1 Update on the dataset; ``base`` resolves relative IRIs.
 
     Raises
     ------
     ProtocolError
         400 for an update that does not parse or is refused.
     """
-    prepared = parse_guarded(text, prepareUpdate, what="update")
+    prepared = parse_guarded(text, prepareUpdate, what="update", base=base)
     _refuse_outside(prepared.algebra)
+    _into_default_graph(prepared.algebra)
     try:
         dataset.update(prepared)
     except Exception as exc:

@@ -370,3 +370,74 @@ def test_a_taken_port_is_a_clear_error(endpoint):
     )
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "--port" in result.stderr
+
+
+def _raw(endpoint, data: bytes) -> bytes:
+    """Send raw bytes to the endpoint and read until it closes the connection."""
+    host, port = endpoint.server.server_address[:2]
+    with socket.create_connection((host, port), timeout=60) as sock:
+        sock.sendall(data)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def test_a_content_length_that_is_not_ascii_digits_is_a_411(endpoint):
+    # "²" (latin-1 0xB2) is a digit to str.isdigit() and not to int()
+    reply = _raw(endpoint, b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Length: \xb2\r\n\r\n")
+    assert reply.startswith(b"HTTP/1.1 411"), reply[:80]
+
+
+def test_a_silent_connection_is_closed(dataset):
+    from graph.server import Endpoint
+
+    with Endpoint(dataset, port=0, quiet=True, workers=1, idle_timeout=0.5) as served:
+        served.start()
+        host, port = served.server.server_address[:2]
+        with socket.create_connection((host, port), timeout=60) as sock:
+            # nothing sent: the server closes the connection (recv then returns no bytes)
+            assert sock.recv(1) == b""
+
+
+def test_an_update_into_the_default_graph_with_relative_iris(dataset):
+    with Endpoint(dataset, port=0, quiet=True, workers=1, allow_update=True) as writable:
+        writable.start()
+        status, _, body = fetch(
+            writable.url + "sparql",
+            data=b"INSERT DATA { <note> <says> 'checked' }",
+            headers={"Content-Type": "application/sparql-update"},
+        )
+        assert status == 200, body
+        # the relative IRIs were resolved against the endpoint, and the triple is in the default graph
+        base = writable.url + "note"
+        status, _, body = fetch(sparql_url(writable, f"SELECT ?p WHERE {{ <{base}> ?p 'checked' }}"))
+        rows = json.loads(body)["results"]["bindings"]
+        assert status == 200 and [r["p"]["value"] for r in rows] == [writable.url + "says"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "fmt", "media"),
+    [
+        ("SELECT", "tsv", "text/tab-separated-values"),
+        ("SELECT", "csv", "text/csv"),
+        ("SELECT", "xml", "application/sparql-results+xml"),
+        ("CONSTRUCT", "xml", "application/rdf+xml"),
+        ("CONSTRUCT", "json-ld", "application/ld+json"),
+        ("CONSTRUCT", "n3", "text/turtle"),
+        ("CONSTRUCT", "turtle", "text/turtle"),
+    ],
+)
+def test_sparqlwrapper_gets_every_format_it_asks_for(endpoint, kind, fmt, media):
+    query = (
+        "SELECT ?s WHERE { ?s a pg:State } LIMIT 3"
+        if kind == "SELECT"
+        else "CONSTRUCT { ?s a pg:State } WHERE { ?s a pg:State }"
+    )
+    client = SPARQLWrapper(endpoint.url + "sparql")
+    client.setQuery(query)
+    client.setReturnFormat(fmt)
+    response = client.query()
+    assert response.response.status == 200
+    assert response.response.headers["Content-Type"].split(";")[0] == media
+    assert response.response.read()
