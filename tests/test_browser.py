@@ -10,6 +10,8 @@ from conftest import assert_not_blank, decide_by_names, offline_context
 from graph.graphpage import graph_data, write_graph_page
 from graph.queries import get_query, run_query
 
+pytestmark = pytest.mark.slow  # every test here drives a real Chromium
+
 
 @pytest.fixture()
 def page(browser):

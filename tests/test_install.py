@@ -8,6 +8,10 @@ import sysconfig
 import venv
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # builds a wheel and installs it in a new environment
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -150,6 +150,7 @@ def test_report_command_and_its_errors(tmp_path):
     assert "Traceback" not in bad.stderr and not (tmp_path / "x").exists()
 
 
+@pytest.mark.slow
 def test_the_briefing_renders_in_chromium(browser, briefing, tmp_path):
     html, _, _ = write_report(briefing, tmp_path)
     context, outside = offline_context(

@@ -282,6 +282,7 @@ def test_the_check_answers_as_the_engine_does(endpoint, dataset):
     assert status == 400 and b"no weapon named 'trebuchet'" in body
 
 
+@pytest.mark.slow
 def test_serve_command_starts_answers_and_stops(tmp_path):
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
@@ -300,7 +301,7 @@ def test_serve_command_starts_answers_and_stops(tmp_path):
         assert status == 200 and json.loads(body)["boolean"] is True
     finally:
         process.send_signal(signal.SIGINT)
-        _, rest = process.communicate(timeout=30)
+        _, rest = process.communicate(timeout=120)
     assert process.returncode == 0 and "stopped" in rest
     assert not list(Path(tmp_path).iterdir())  # wrote nothing
 

@@ -64,7 +64,12 @@ def virtuoso_endpoint(tmp_path_factory):
         yield spec
 
 
-STORES = ["oxigraph-memory", "oxigraph-disk", "oxigraph-server", "virtuoso-server"]
+STORES = [
+    "oxigraph-memory",
+    "oxigraph-disk",
+    pytest.param("oxigraph-server", marks=pytest.mark.slow),
+    pytest.param("virtuoso-server", marks=pytest.mark.slow),
+]
 
 
 @pytest.fixture(scope="module", params=STORES)
