@@ -66,6 +66,8 @@ class RuleDraft:
     supplier: URIRef | None = None
     carried: bool = False
     sentences: set[int] = field(default_factory=set)
+    #: the person who decided, when the text names one ("President Joe Biden has authorized")
+    decided_by: URIRef | None = None
 
     def values(self) -> dict[str, set[URIRef]]:
         """The constraint values by operand, for merging and scoring."""
@@ -113,6 +115,7 @@ class RuleDraft:
         self.supplier = self.supplier or other.supplier
         self.carried = self.carried or other.carried
         self.sentences |= other.sentences
+        self.decided_by = self.decided_by or other.decided_by
 
 
 @dataclass
@@ -306,16 +309,36 @@ def _parties(
     (or after "by") decides.
     """
     doc = ctx.reading.doc
-    before = [m for m in ctx.mentions(sentence[0], cue.token) if _actor(m) and not _in_scope(ctx, m)]
-    after = [m for m in ctx.mentions(cue.token, stop) if _actor(m) and not _in_scope(ctx, m)]
+
+    def party(m: Mention) -> bool:
+        return _actor(m) and not _in_scope(ctx, m)
+
+    def decider(m: Mention) -> bool:
+        # a person decides for the state they serve ("President Joe Biden has authorized")
+        return party(m) or (m.role is Role.PERSON and m.term is not None)
+
+    deciders = [m for m in ctx.mentions(sentence[0], cue.token) if decider(m)]
+    before = [m for m in deciders if party(m)]
+    after = [m for m in ctx.mentions(cue.token, stop) if party(m)]
     if cue.kind is CueKind.UNCHANGED:
         return None, None
     if _acting_subject(ctx, cue, sentence):
         by = next((m for m in after if m.token > 0 and doc[m.token - 1].lower_ == "by"), None)
         actor = before[-1].term if before else None
-        grantor = by.term if by else next((m.term for m in reversed(before[:-1]) if m.term != actor), None)
+        grantor = (
+            by.term
+            if by
+            else next(
+                (
+                    m.term
+                    for m in reversed(deciders)
+                    if m.term != actor and (not before or m.token < before[-1].token)
+                ),
+                None,
+            )
+        )
         return grantor, actor
-    return (before[-1].term if before else None), (after[0].term if after else None)
+    return (deciders[-1].term if deciders else None), (after[0].term if after else None)
 
 
 def _examples(ctx: _Context, start: int, stop: int) -> set[int]:
@@ -504,6 +527,8 @@ def rules_of(ctx: _Context) -> list[RuleDraft]:
         grantor = ctx.state_of(grantor)
     merged: list[RuleDraft] = []
     for rule in drafts:
+        if rule.assigner is not None and (rule.assigner, RDF.type, PG.Person) in ctx.dataset:
+            rule.decided_by = rule.assigner
         rule.assigner = ctx.state_of(rule.assigner) if rule.assigner else grantor or rule.supplier
         # who acts, when no sentence says: the one named elsewhere, else whom the graph says
         # the decider's weapons go to

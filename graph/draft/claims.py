@@ -315,6 +315,8 @@ def claims(  # noqa: PLR0912, PLR0915
             )
         ]
         props += [("odrl:assigner", curie(grantor))]
+        deciders = sorted({curie(r.decided_by) for r in rules if r.decided_by is not None})
+        props += [("pg:decidedBy", d) for d in deciders]
         if decided_on:
             props.append(("dcterms:date", _day(decided_on)))
         permissions = [

@@ -444,6 +444,38 @@ class _Groups:
         return attribution
 
 
+def _listed(groups: _Groups, start: int, stop: int) -> list[Attribution]:
+    """The people or groups named from ``start`` to just before ``stop``, joined by "and" or commas.
+
+    The last one must end right before ``stop`` (a word such as "also" may come between);
+    anything else leaves no trace.
+    """
+    doc = groups.doc
+    kept = len(groups.found)
+    for begin in range(start, stop):
+        found: list[Attribution] = []
+        i = begin
+        while i < stop:
+            mention = groups.mention_at(i)
+            if mention is not None and mention.role is Role.PERSON:
+                found.append(groups.person(mention))
+                i = mention.end_token
+            else:
+                group, end = groups.group_at(i, limit=stop)
+                if group is None:
+                    break
+                found.append(group)
+                i = end
+            if i < stop and doc[i].lower_ in ("and", ","):
+                i += 1
+                continue
+            break
+        if found and i >= stop - 1:
+            return found
+        del groups.found[kept:]
+    return []
+
+
 def _attributions(  # noqa: PLR0912
     doc: Any, lexicon: Lexicon, mentions: list[Mention], cues: list[Cue]
 ) -> tuple[list[Attribution], dict[int, list[Attribution]]]:
@@ -470,24 +502,25 @@ def _attributions(  # noqa: PLR0912
                     continue
                 break
         elif cue.kind is CueKind.SAY:
-            # "X said": the words just before; "said X": just after
-            for start in range(max(sent.start, cue.token - 9), cue.token):
-                mention = groups.mention_at(start)
-                if mention is not None and mention.role is Role.PERSON and mention.end_token >= cue.token - 3:
-                    at_cue[cue.token] = [groups.person(mention)]
-                    break
-                group, end = groups.group_at(start, limit=cue.token)
-                if group is not None and end >= cue.token - 1:
-                    at_cue[cue.token] = [group]
-                    break
+            # "X said", "X and Y said": the words from the clause's start up to the cue
+            start = cue.token
+            while start > sent.start and doc[start - 1].text not in (",", ";", "“", "”", '"'):
+                start -= 1
+            said = _listed(groups, start, cue.token)
+            if said:
+                at_cue[cue.token] = said
+                continue
+            # "said X": just after
+            mention = groups.mention_at(cue.end_token)
+            if mention is not None and mention.role is Role.PERSON:
+                at_cue[cue.token] = [groups.person(mention)]
             else:
-                mention = groups.mention_at(cue.end_token)
-                if mention is not None and mention.role is Role.PERSON:
-                    at_cue[cue.token] = [groups.person(mention)]
+                kept = len(groups.found)
+                group, _ = groups.group_at(cue.end_token, limit=sent.end)
+                if group is not None:
+                    at_cue[cue.token] = [group]
                 else:
-                    group, _ = groups.group_at(cue.end_token, limit=sent.end)
-                    if group is not None:
-                        at_cue[cue.token] = [group]
+                    del groups.found[kept:]
     return groups.found, at_cue
 
 
@@ -605,11 +638,15 @@ def _modifiers(doc: Any, mentions: list[Mention], lexicon: Lexicon) -> list[Ment
     )
     # "U.S. rockets", "Russian launch sites": a name before a weapon or a target type describes it
     described = {m.token for m in mentions if m.role.is_weapon or m.role is Role.TARGET_TYPE}
+    supplied = lexicon.words("weapons", "supplied")
     out = []
     for mention in mentions:
         following = doc[mention.end_token].lower_ if mention.end_token < len(doc) else ""
+        after = doc[mention.end_token + 1].lower_ if mention.end_token + 1 < len(doc) else ""
+        compound = following == "-" and after in supplied  # "U.S.-supplied"
         modifier = mention.how == "demonym" or (
-            (following in nouns or mention.end_token in described) and mention.role is not Role.PERSON
+            (following in nouns or mention.end_token in described or compound)
+            and mention.role is not Role.PERSON
         )
         out.append(Mention(**{**mention.__dict__, "modifier": modifier}))
     return out
