@@ -92,18 +92,34 @@ def _locked(folder: Path) -> Iterator[None]:
         os.close(handle)
 
 
-@contextlib.contextmanager
-def _staging_beside(folder: Path) -> Iterator[Path]:
-    """Hold the folder's lock, clear what killed runs left, and make a new staging folder beside it."""
+def on_its_own_device(folder: Path) -> bool:
+    """True for a folder on another file system than its parent: a mount point, a container volume.
+
+    A file cannot be renamed across file systems, so its outputs are staged inside it.
+    """
     try:
-        folder.parent.mkdir(parents=True, exist_ok=True)
+        return folder.is_dir() and folder.stat().st_dev != folder.parent.stat().st_dev
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def _staging_beside(folder: Path, *, inside: bool = False) -> Iterator[Path]:
+    """Hold the folder's lock, clear what killed runs left, and make a new staging folder.
+
+    The staging folder is beside ``folder``, or inside it when ``inside`` (a mount point),
+    so that its files move in by a rename on the same file system.
+    """
+    base = folder if inside else folder.parent
+    try:
+        base.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"{folder}: cannot write: {exc.strerror}") from None
     with _locked(folder):
-        for stale in folder.parent.glob(f".{folder.name}.*.staging"):
+        for stale in base.glob(f".{folder.name}.*.staging"):
             shutil.rmtree(stale, ignore_errors=True)
         try:
-            staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".staging", dir=folder.parent))
+            staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".staging", dir=base))
         except OSError as exc:
             raise OutputError(f"{folder}: cannot write: {exc.strerror}") from None
         yield staging
@@ -113,7 +129,8 @@ def _staging_beside(folder: Path) -> Iterator[Path]:
 def staged(folder: str | Path) -> Iterator[Path]:
     """Stage outputs for ``folder``; move them in only if the block succeeds.
 
-    Yields a temporary folder beside ``folder``. When the block ends without an
+    Yields a temporary folder beside ``folder`` (inside it when ``folder`` is a mount
+    point, as a container's volume often is). When the block ends without an
     error, each file in it replaces its namesake in ``folder`` (each by a rename);
     files of ``folder`` that the block did not write are left alone. On an error,
     the staging folder is removed and ``folder`` is untouched. One writer at a time:
@@ -121,7 +138,7 @@ def staged(folder: str | Path) -> Iterator[Path]:
     left behind are removed by the next run.
     """
     folder = Path(folder)
-    with _staging_beside(folder) as staging:
+    with _staging_beside(folder, inside=on_its_own_device(folder)) as staging:
         yield from _move_in(staging, folder)
 
 
@@ -130,7 +147,7 @@ def _move_in(staging: Path, folder: Path) -> Iterator[Path]:
         yield staging
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            for item in sorted(staging.rglob("*")):
+            for item in sorted(p for p in staging.rglob("*") if p != staging):
                 if item.is_file():
                     target = folder / item.relative_to(staging)
                     target.parent.mkdir(parents=True, exist_ok=True)

@@ -103,3 +103,30 @@ def test_numeric_options_have_upper_bounds(args, tmp_path):
     done = _run(*args, cwd=tmp_path)
     assert done.returncode == 2 and "is not in the range" in done.stderr, done.stderr
     assert not list(tmp_path.iterdir())
+
+
+def test_an_output_folder_that_is_a_mount_point_is_staged_inside_itself(tmp_path, monkeypatch):
+    """A folder on its own file system (a volume) cannot take renames from beside it: stage inside."""
+    import tempfile
+
+    import graph.output
+    from graph.output import staged
+
+    out = tmp_path / "volume"
+    out.mkdir()
+    (out / "old.txt").write_text("kept")
+    assert graph.output.on_its_own_device(Path("/proc")) and not graph.output.on_its_own_device(out)
+    monkeypatch.setattr(graph.output, "on_its_own_device", lambda folder: folder == out)
+    made: list[Path] = []
+    real = tempfile.mkdtemp
+
+    def spy(*args, **kwargs):
+        made.append(Path(real(*args, **kwargs)))
+        return str(made[-1])
+
+    monkeypatch.setattr(tempfile, "mkdtemp", spy)
+    with staged(out) as staging:
+        (staging / "graph.trig").write_text("new")
+    assert made and made[0].parent == out  # the staging folder was inside the volume
+    assert sorted(p.name for p in out.iterdir()) == ["graph.trig", "old.txt"]
+    assert not list(tmp_path.glob(".volume.*.staging"))
