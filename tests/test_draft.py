@@ -326,6 +326,16 @@ SHORT_TEXTS = [
     "Chancellor Olaf Scholz said on Monday.",
     "Ukraine may now hit Russian launch sites near the border with U.S. rockets, officials said, "
     "but attacks deep inside Russia remain off-limits.",
+    "Germany has given Ukraine the green light to use German weapons against targets on Russian soil "
+    "near the Kharkiv region, a government spokesman said.",
+    "The United States will not allow Ukraine to use ATACMS to strike deep inside Russia, "
+    "Pentagon spokesman Pat Ryder told reporters on Tuesday.",
+    "Britain's foreign secretary David Cameron said Ukraine has the right to use British weapons "
+    "to strike targets inside Russia.",
+    "Washington's policy barring Ukraine from firing ATACMS into Russia remains in place, "
+    "a senior U.S. official said on condition of anonymity.",
+    "France said on Tuesday it would allow Kyiv to strike military sites in Russia used to launch "
+    "attacks, but not civilian targets.",
 ]
 
 
@@ -360,6 +370,16 @@ def test_an_accepted_draft_is_a_valid_source(tmp_path, corpus_copy, dataset):
         (SHORT_TEXTS[1], ClaimKind.PROHIBITION, {"target types": {PG.CivilianInfrastructure}}),
         (SHORT_TEXTS[2], ClaimKind.PROHIBITION, {"spatial": {PGR.Russia}}),
         (SHORT_TEXTS[3], ClaimKind.PROHIBITION, {"spatial": {PGR.Russia}, "depth": {PG.DeepInside}}),
+        (SHORT_TEXTS[4], ClaimKind.PERMISSION, {"spatial": {PGR.Russia}, "across": {PGR.KharkivOblast}}),
+        (
+            SHORT_TEXTS[5],
+            ClaimKind.PROHIBITION,
+            {"spatial": {PGR.Russia}, "depth": {PG.DeepInside}, "systems": {PGR.ATACMS}},
+        ),
+        (SHORT_TEXTS[6], ClaimKind.PERMISSION, {"spatial": {PGR.Russia}}),
+        (SHORT_TEXTS[7], ClaimKind.PROHIBITION, {"spatial": {PGR.Russia}, "systems": {PGR.ATACMS}}),
+        (SHORT_TEXTS[8], ClaimKind.PROHIBITION, {"target types": {PG.CivilianInfrastructure}}),
+        (SHORT_TEXTS[8], ClaimKind.PERMISSION, {"target types": {PG.MilitaryTarget}}),
     ],
 )
 def test_short_texts_give_the_rule_they_state(dataset, text, kind, values):
@@ -369,3 +389,39 @@ def test_short_texts_give_the_rule_they_state(dataset, text, kind, values):
     found = rules[0].values()
     assert all(found[key] == wanted for key, wanted in values.items()), found
     assert rules[0].assignee == PGR.Ukraine
+
+
+def test_who_decides_and_what_stays_in_force(dataset):
+    cameron = draft_text(SHORT_TEXTS[6], dataset=dataset, published="2024-05-02", publisher="Reuters")
+    (rule,) = cameron.findings.rules
+    assert rule.assigner == PGR.UnitedKingdom and rule.assignee == PGR.Ukraine
+    assert [a.person for a in cameron.findings.policy_attribution] == [PGR.DavidCameron]
+    barring = draft_text(SHORT_TEXTS[7], dataset=dataset, published="2024-06-04", publisher="Reuters")
+    assert [r.carried for r in barring.findings.rules] == [True]
+    biden = draft_text(
+        "President Joe Biden has authorized Ukraine to use U.S.-supplied long-range missiles inside Russia, "
+        "two U.S. officials and a source familiar with the decision said.",
+        dataset=dataset,
+        published="2024-11-17",
+        publisher="Reuters",
+    )
+    (rule,) = biden.findings.rules
+    assert rule.assigner == PGR.UnitedStates and rule.decided_by == PGR.JoeBiden
+    assert rule.supplier == PGR.UnitedStates
+    assert [(a.count, a.affiliation) for a in biden.findings.policy_attribution] == [
+        (2, PGR.UnitedStates),
+        (1, None),
+    ]
+
+
+def test_an_event_is_placed_where_it_happened_not_by_an_adjective(dataset):
+    result = draft_text(
+        "Ukraine used HIMARS rockets to strike a Russian air defense system in Belgorod Oblast on Saturday, "
+        "two Western officials said.",
+        dataset=dataset,
+        published="2024-06-04",
+        publisher="Reuters",
+    )
+    (event,) = result.findings.events
+    assert event[1] == PGR.Ukraine and event[2] == PGR.HIMARS and event[3] == PGR.BelgorodOblast
+    assert event[5] == date(2024, 6, 1)

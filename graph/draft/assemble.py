@@ -41,7 +41,7 @@ from graph.namespaces import GEO, ORG, PG
 
 __all__ = ["Findings", "RuleDraft", "assemble"]
 
-_POLICY_CUES = (CueKind.PERMISSION, CueKind.PROHIBITION, CueKind.UNCHANGED)
+_POLICY_CUES = (CueKind.PERMISSION, CueKind.PROHIBITION, CueKind.UNCHANGED, CueKind.HELD)
 _NEGATION = frozenset({"not", "never", "n't", "no", "nor", "without"})
 _POSSESSIVE = ("'s", "\u2019s")
 _ANAPHORIC_PLACE = frozenset({"city", "region", "area", "oblast", "province", "town"})
@@ -293,6 +293,8 @@ def _in_scope(ctx: _Context, mention: Mention) -> bool:
 
 def _acting_subject(ctx: _Context, cue: Cue, sentence: tuple[int, int]) -> bool:
     """True when the words before a cue are what acts ("Ukraine is allowed", "strikes remain barred")."""
+    if cue.kind is CueKind.HELD:
+        return True  # "Ukraine has the right to use"
     doc = ctx.reading.doc
     acting = ctx.lexicon.words("policy", "acting-subject")
     words_before = {doc[i].lower_ for i in range(max(sentence[0], cue.token - 2), cue.token)}
@@ -436,6 +438,11 @@ def _fill(ctx: _Context, rule: RuleDraft, start: int, stop: int) -> None:  # noq
                     i += 1
                 else:
                     break
+        elif cue.kind is CueKind.FROM and rule.spatial and nxt and nxt[0].role is Role.PLACE:
+            # "on Russian soil near the Kharkiv region": a place outside the country named
+            place = nxt[0].term
+            if place is not None and not any(ctx.within(place, s) for s in rule.spatial):
+                rule.across.add(ctx.region_of(place))
         elif cue.kind is CueKind.ANAPHORA and rule.supplier is None:
             rule.supplier = ctx.supplier
     if rule.supplier is not None:
@@ -454,6 +461,20 @@ def _place_after(ctx: _Context, start: int, stop: int) -> URIRef | None:
         if earlier:
             return earlier[-1].term
     return None
+
+
+def _except(ctx: _Context, kind: ClaimKind, stop: int) -> tuple[int, tuple[int, int] | None]:
+    """Where a permission's words end, and the excepted part after "but not" or "except" (a ban)."""
+    if kind is not ClaimKind.PERMISSION:
+        return stop, None
+    found = [c for c in ctx.reading.cues if c.kind is CueKind.EXCEPT and c.end_token < stop]
+    for cue in found:
+        if any(
+            m.role in (Role.TARGET_TYPE, Role.PURPOSE) or m.role.is_weapon or m.role.is_place
+            for m in ctx.mentions(cue.end_token, stop)
+        ):
+            return cue.token, (cue.end_token, stop)
+    return stop, None
 
 
 def _split(ctx: _Context, rule_kind: ClaimKind, start: int, stop: int) -> list[tuple[int, int]]:
@@ -475,7 +496,7 @@ def _split(ctx: _Context, rule_kind: ClaimKind, start: int, stop: int) -> list[t
     return list(itertools.pairwise(cuts))
 
 
-def rules_of(ctx: _Context) -> list[RuleDraft]:
+def rules_of(ctx: _Context) -> list[RuleDraft]:  # noqa: PLR0912
     """Every candidate rule of the text, merged where two sentences tell one rule."""
     doc = ctx.reading.doc
     drafts: list[RuleDraft] = []
@@ -499,10 +520,25 @@ def rules_of(ctx: _Context) -> list[RuleDraft]:
             previous = cue.end_token
             kind = _kind(ctx, cue, sentence[0])
             assigner, assignee = _parties(ctx, cue, start, stop, sentence)
-            carried = cue.kind is CueKind.UNCHANGED or any(
-                doc[i].lower_ in still for i in range(max(sentence[0], cue.token - 3), cue.token)
+            carried = (
+                cue.kind is CueKind.UNCHANGED
+                or any(doc[i].lower_ in still for i in range(max(sentence[0], cue.token - 3), cue.token))
+                # "the policy barring ... remains in place"
+                or bool(ctx.cues(cue.end_token, sentence[1], CueKind.UNCHANGED))
             )
-            for begin, end in _split(ctx, kind, start, stop):
+            # "allow Kyiv to strike military sites, but not civilian targets": the rest is a ban
+            ends, excepted = _except(ctx, kind, stop)
+            if excepted is not None:
+                ban = RuleDraft(
+                    ClaimKind.PROHIBITION,
+                    assigner,
+                    assignee,
+                    [_words_span(ctx, *excepted)],
+                    sentences={sentence[0]},
+                )
+                _fill(ctx, ban, *excepted)
+                drafts.append(ban)
+            for begin, end in _split(ctx, kind, start, ends):
                 rule = RuleDraft(
                     kind,
                     assigner,
@@ -731,7 +767,11 @@ def assemble(  # noqa: PLR0912, PLR0915
         weapons = [m for m in ctx.mentions(sent.start, sent.end) if m.role.is_weapon and m.term]
         if not subject or not weapons or sent.start in policy_sentences:
             continue
-        places = [m.term for m in ctx.mentions(cue.end_token, sent.end) if m.role.is_place and m.term]
+        places = [
+            m.term
+            for m in ctx.mentions(cue.end_token, sent.end)
+            if m.role.is_place and m.term and not m.modifier
+        ]
         targets = [m.term for m in ctx.mentions(cue.end_token, sent.end) if m.role is Role.TARGET_TYPE]
         when = next(
             (d.value for d in reading.dates if d.sentence == sent.start and d.value and d.precision == "day"),

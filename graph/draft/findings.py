@@ -77,6 +77,8 @@ class CueKind(StrEnum):
 
     PERMISSION = "permission"
     PROHIBITION = "prohibition"
+    #: a permission told from the side of the one who holds it ("Ukraine has the right to use")
+    HELD = "held"
     UNCHANGED = "unchanged"
     STILL = "still"
     REVERSAL = "reversal"
@@ -102,6 +104,7 @@ class CueKind(StrEnum):
     IN_COUNTRY = "in-country"
     FROM = "from"
     EXAMPLES = "examples"
+    EXCEPT = "except"
     ANAPHORA = "anaphora"
     STRIKE = "strike"
     STRIKE_AT = "strike-at"
@@ -130,6 +133,7 @@ _SCOPE = frozenset(
         CueKind.IN_COUNTRY,
         CueKind.FROM,
         CueKind.EXAMPLES,
+        CueKind.EXCEPT,
         CueKind.STRIKE_AT,
     }
 )

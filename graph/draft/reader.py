@@ -53,6 +53,7 @@ __all__ = ["Reading", "read_text"]
 _CUE_LISTS: tuple[tuple[str, str, CueKind], ...] = (
     ("policy", "permission", CueKind.PERMISSION),
     ("policy", "prohibition", CueKind.PROHIBITION),
+    ("policy", "held", CueKind.HELD),
     ("policy", "unchanged", CueKind.UNCHANGED),
     ("policy", "still", CueKind.STILL),
     ("policy", "reversal", CueKind.REVERSAL),
@@ -78,6 +79,7 @@ _CUE_LISTS: tuple[tuple[str, str, CueKind], ...] = (
     ("scope", "in-country", CueKind.IN_COUNTRY),
     ("scope", "from", CueKind.FROM),
     ("scope", "examples", CueKind.EXAMPLES),
+    ("scope", "except", CueKind.EXCEPT),
     ("scope", "strike-at", CueKind.STRIKE_AT),
     ("weapons", "anaphora", CueKind.ANAPHORA),
     ("event", "strike", CueKind.STRIKE),
