@@ -316,8 +316,54 @@ def query(
             raise QueryError(f"--param {item!r}: write NAME=VALUE")
         bindings[key.strip()] = value
     dataset = _reported(_corpus(sources, store).dataset, known_by)
+    bindings = _named_terms(dataset, named, bindings)
     rows = run_query(dataset, named, bindings=bindings, timeout=timeout, max_rows=max_rows)
     click.echo(format_rows(rows, fmt, title=named.question or None), nl=False)
+
+
+def _named_terms(dataset: Any, named: Any, bindings: dict[str, str]) -> dict[str, str]:
+    """Parameters that name things, as people type them: ``supplier=France`` is ``:France``.
+
+    A parameter whose default is a term, or that has no default, takes a name the way
+    ``check`` does (label, alias, "did you mean"); a term the graph does not hold
+    (``:Frnace``) is an error that names the closest, not an empty answer.
+    """
+    import re
+
+    from rdflib import URIRef
+
+    from graph.queries import parse_term
+    from graph.resolve import KINDS, resolve
+
+    terms = {p.name for p in named.parameters if not p.default or re.match(r"^(<|[A-Za-z]*:)", p.default)}
+    out = dict(bindings)
+    for key, value in bindings.items():
+        text = value.strip()
+        if key not in terms or not text or re.fullmatch(r"-?\d+|\d{4}-\d{2}-\d{2}", text):
+            continue
+        given = parse_term(text) if text.startswith("<") or ":" in text else None
+        if isinstance(given, URIRef):
+            if (given, None, None) in dataset or (None, None, given) in dataset:
+                continue
+            text = re.split(r"[/#:]", str(given))[-1]
+        found: dict[URIRef, str] = {}
+        errors: list[str] = []
+        for kind in KINDS:
+            try:
+                found.setdefault(resolve(dataset, text, kind=kind), kind)
+            except QueryError as exc:
+                errors.append(str(exc))
+        if len(found) == 1:
+            out[key] = f"<{next(iter(found))}>"
+        elif found:
+            choices = ", ".join(f"{kind} <{term}>" for term, kind in found.items())
+            raise QueryError(f"-p {key}={value}: could be {choices}: give the term (':Name')")
+        else:
+            why = next(
+                (e for e in errors if "did you mean" in e or "closest" in e), errors[0] if errors else ""
+            )
+            raise QueryError(f"-p {key}={value}: not in the graph ({why})")
+    return out
 
 
 @cli.command()

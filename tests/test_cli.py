@@ -317,3 +317,13 @@ def test_plot_matrix_and_timeline(tmp_path):
     assert fixed.returncode == 0 and "in Kursk Oblast, as of 2024-06-17" in (tmp_path / "k.svg").read_text()
     timeline = run("plot", "--kind", "timeline", "--out", str(tmp_path / "t.png"))
     assert timeline.returncode == 0 and (tmp_path / "t.png").stat().st_size > 10_000
+
+
+def test_query_parameters_take_names_as_check_does():
+    """`-p supplier=France` is :France; a term the graph does not hold is a clear error, not 0 rows."""
+    by_name = run("query", "cq1-permissions", "-p", "supplier=France", "-f", "csv")
+    by_term = run("query", "cq1-permissions", "-p", "supplier=:France", "-f", "csv")
+    assert by_name.returncode == 0 and by_name.stdout == by_term.stdout
+    assert len(by_name.stdout.strip().splitlines()) >= 2  # a header and at least one row
+    assert_one_line_error(run("query", "cq1-permissions", "-p", "supplier=:Frnace"), 5, "Frnace", "'France'")
+    assert_one_line_error(run("query", "cq1-permissions", "-p", "supplier=Frnace"), 5, "did you mean")
