@@ -509,9 +509,7 @@ def rules_of(ctx: _Context) -> list[RuleDraft]:  # noqa: PLR0912
             scope = ctx.cues(sentence[0], sentence[1], CueKind.LIMITED)
             if last is not None and scope:
                 _fill(ctx, last, scope[0].token, sentence[1])
-                last.spans.append(
-                    Span(doc[scope[0].token].idx, doc[sentence[1] - 1].idx + len(doc[sentence[1] - 1]))
-                )
+                last.spans.append(Span.of_tokens(doc, scope[0].token, sentence[1]))
             continue
         previous = sentence[0]
         for cue, start, stop in segments:
@@ -533,7 +531,7 @@ def rules_of(ctx: _Context) -> list[RuleDraft]:  # noqa: PLR0912
                     ClaimKind.PROHIBITION,
                     assigner,
                     assignee,
-                    [_words_span(ctx, *excepted)],
+                    [Span.of_tokens(ctx.reading.doc, *excepted)],
                     sentences={sentence[0]},
                 )
                 _fill(ctx, ban, *excepted)
@@ -543,7 +541,7 @@ def rules_of(ctx: _Context) -> list[RuleDraft]:  # noqa: PLR0912
                     kind,
                     assigner,
                     assignee,
-                    [Span(doc[begin].idx, doc[end - 1].idx + len(doc[end - 1]))],
+                    [Span.of_tokens(doc, begin, end)],
                     carried=carried,
                     sentences={sentence[0]},
                 )
@@ -590,11 +588,6 @@ def rules_of(ctx: _Context) -> list[RuleDraft]:  # noqa: PLR0912
         for r in merged
         if r.assignee is not None and r.assigner is not None and (not r.empty() or r.supplier is not None)
     ]
-
-
-def _words_span(ctx: _Context, start: int, end: int) -> Span:
-    doc = ctx.reading.doc
-    return Span(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]))
 
 
 @dataclass
@@ -692,7 +685,14 @@ def assemble(  # noqa: PLR0912, PLR0915
         beneficiary = about_mentions[0].term if about_mentions else None
         kind = ClaimKind.STANCE
         stances.append(
-            (cue, kind, list(dict.fromkeys(holders)), issue, beneficiary, _words_span(ctx, begin, end))
+            (
+                cue,
+                kind,
+                list(dict.fromkeys(holders)),
+                issue,
+                beneficiary,
+                Span.of_tokens(ctx.reading.doc, begin, end),
+            )
         )
     statements: list[tuple[Span, Attribution | None, URIRef | None, str | None, str, date | None]] = []
     quotes_by: dict[tuple[int, str], list[Any]] = {}
@@ -725,7 +725,9 @@ def assemble(  # noqa: PLR0912, PLR0915
                 None,
             )
             said = "Announcement" if sent.start in policy_sentences else ""
-            statements.append((_words_span(ctx, sent.start, sent.end), None, person.person, None, said, when))
+            statements.append(
+                (Span.of_tokens(ctx.reading.doc, sent.start, sent.end), None, person.person, None, said, when)
+            )
     for cue in reading.cues:
         if cue.kind not in (CueKind.HINT, CueKind.ANNOUNCEMENT, CueKind.DENIAL):
             continue
@@ -742,7 +744,7 @@ def assemble(  # noqa: PLR0912, PLR0915
         said = {CueKind.HINT: "Hint", CueKind.ANNOUNCEMENT: "Announcement", CueKind.DENIAL: "Denial"}[
             cue.kind
         ]
-        span = _words_span(ctx, speaker[-1].token, sent.end)
+        span = Span.of_tokens(ctx.reading.doc, speaker[-1].token, sent.end)
         statements.append((span, None, speaker[-1].term, None, said, when))
     comments: list[tuple[Cue, URIRef | None, str]] = []
     for cue in reading.cues:

@@ -51,10 +51,6 @@ def slug(text: str) -> str:
     return words or "draft"
 
 
-def _camel(text: str) -> str:
-    return "".join(w[:1].upper() + w[1:] for w in re.findall(r"[A-Za-z0-9]+", text))[:60] or "Entity"
-
-
 def curie(term: URIRef) -> str:
     """A term as the draft writes it (``:UnitedStates``, ``pg:CounterFire``)."""
     text = str(term)
@@ -247,7 +243,7 @@ def _publisher(builder: _Builder, article: Article) -> str:
                 and role_of(builder.dataset, term).is_actor
             ):
                 return curie(term)
-    name = f":{_camel(article.publisher)}"
+    name = curie(new_term(article.publisher))
     builder.blocks.append(
         Block(
             ClaimKind.NEW_ENTITY,

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from rdflib import URIRef
 
@@ -177,6 +178,11 @@ class Span:
 
     def __str__(self) -> str:
         return f"{self.start}-{self.end}"
+
+    @classmethod
+    def of_tokens(cls, doc: Any, start: int, end: int) -> Span:
+        """The characters of tokens ``start`` to ``end`` (exclusive) of a spaCy ``Doc``."""
+        return cls(doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
 
     def cover(self, other: Span) -> Span:
         """The smallest span holding both."""

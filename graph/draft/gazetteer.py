@@ -28,7 +28,7 @@ from graph.draft.findings import Role
 from graph.draft.lexicon import Lexicon
 from graph.namespaces import PG, PREFIXES
 
-__all__ = ["Name", "gazetteer", "role_of"]
+__all__ = ["Name", "gazetteer", "role_of", "roles"]
 
 
 @dataclass(frozen=True)
@@ -83,8 +83,13 @@ def _roles(dataset: Dataset) -> dict[URIRef, Role]:
     return roles
 
 
+def roles(dataset: Dataset) -> dict[URIRef, Role]:
+    """What each term of the graph stands for, by its type: compute once, look up many times."""
+    return _roles(dataset)
+
+
 def role_of(dataset: Dataset, term: URIRef) -> Role:
-    """What a term stands for, by its type in the graph (``Role.OTHER`` when none fits)."""
+    """What one term stands for, by its type in the graph (``Role.OTHER`` when none fits)."""
     return _roles(dataset).get(term, Role.OTHER)
 
 

@@ -136,10 +136,6 @@ def _nlp() -> Any:
     return nlp
 
 
-def _span(doc: Any, start: int, end: int) -> Span:
-    return Span(doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
-
-
 def _acting(doc: Any, start: int, end: int) -> bool:
     """A name that does something ("the Kremlin did not respond", "Washington allowed").
 
@@ -202,7 +198,7 @@ def _mentions(doc: Any, names: list[Name]) -> list[Mention]:
         name = choice[(span.start, span.end)]
         found.append(
             Mention(
-                span=_span(doc, span.start, span.end),
+                span=Span.of_tokens(doc, span.start, span.end),
                 text=span.text,
                 term=name.term,
                 role=name.role,
@@ -234,7 +230,14 @@ def _cues(doc: Any, lexicon: Lexicon) -> list[Cue]:
     for kind, spans in by_kind.items():
         for span in filter_spans(spans):
             found.append(
-                Cue(_span(doc, span.start, span.end), span.text, kind, span.sent.start, span.start, span.end)
+                Cue(
+                    Span.of_tokens(doc, span.start, span.end),
+                    span.text,
+                    kind,
+                    span.sent.start,
+                    span.start,
+                    span.end,
+                )
             )
     return sorted(found, key=lambda c: (c.token, c.end_token))
 
@@ -288,7 +291,7 @@ def _dates(doc: Any, cues: list[Cue], published: date | None) -> list[DateMentio
         text = doc[start:end].text
         value, precision = _resolve(text, published)
         found.append(
-            DateMention(_span(doc, start, end), text, value, precision, doc[start].sent.start, start)
+            DateMention(Span.of_tokens(doc, start, end), text, value, precision, doc[start].sent.start, start)
         )
     for match in _ABSOLUTE.finditer(doc.text):
         span = doc.char_span(match.start(1), match.end(1), alignment_mode="expand")
@@ -421,7 +424,7 @@ class _Groups:
         for held in self.found:
             if held.key == key:
                 return held
-        span = _span(doc, start, end)
+        span = Span.of_tokens(doc, start, end)
         attribution = Attribution(
             span=span,
             text=words,
@@ -570,7 +573,7 @@ def _new_names(  # noqa: PLR0917
             continue
         text = doc[i:j].text
         best = process.extractOne(text, list(choices), scorer=fuzz.token_set_ratio, score_cutoff=90)
-        span = _span(doc, i, j)
+        span = Span.of_tokens(doc, i, j)
         if best is not None and len(text) >= 4:
             name = choices[best[0]]
             found.append(

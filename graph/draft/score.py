@@ -22,7 +22,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from graph.draft.findings import Role
-from graph.draft.gazetteer import role_of
+from graph.draft.gazetteer import roles
 from graph.namespaces import DCTERMS, PG, PROV
 from graph.namespaces import ODRL2 as ODRL
 
@@ -64,7 +64,7 @@ def _compare(kind: str, draft: Iterable[object], gold: Iterable[object]) -> Scor
     return Score(kind, found, sum(mine.values()) - found, sum(theirs.values()) - found)
 
 
-def _attributions(graph: Graph, dataset: Graph) -> list[tuple[str, object, object]]:
+def _attributions(graph: Graph, kinds: dict[URIRef, Role]) -> list[tuple[str, object, object]]:
     out: list[tuple[str, object, object]] = []
     for group in set(graph.subjects(RDF.type, PG.AnonymousSourceGroup)):
         count = graph.value(group, PG.memberCount)
@@ -73,7 +73,7 @@ def _attributions(graph: Graph, dataset: Graph) -> list[tuple[str, object, objec
         )
     people = {o for p in (PROV.wasAttributedTo, PG.speaker) for o in graph.objects(None, p)}
     for person in people:
-        if isinstance(person, URIRef) and role_of(dataset, person) is Role.PERSON:  # type: ignore[arg-type]
+        if isinstance(person, URIRef) and kinds.get(person) is Role.PERSON:
             out.append(("person", person, None))
     return out
 
@@ -115,14 +115,11 @@ def _overlap(a: dict[str, set[object]], b: dict[str, set[object]]) -> int:
     return sum(len(a[k] & b[k]) for k in a)
 
 
-def _entities(graph: Graph, dataset: Graph) -> set[URIRef]:
+def _entities(graph: Graph, kinds: dict[URIRef, Role]) -> set[URIRef]:
     """The graph's actors, places and weapons a source's claims name."""
     wanted = (Role.ACTOR, Role.PERSON, Role.BODY, Role.MEDIA, Role.COUNTRY, Role.PLACE, Role.WEAPON_SYSTEM)
     return {
-        term
-        for triple in graph
-        for term in triple
-        if isinstance(term, URIRef) and role_of(dataset, term) in wanted  # type: ignore[arg-type]
+        term for triple in graph for term in triple if isinstance(term, URIRef) and kinds.get(term) in wanted
     }
 
 
@@ -132,9 +129,10 @@ def score(draft: Graph, gold: Graph, *, dataset: Graph) -> list[Score]:
     Both are compared as graphs: the entities each one's claims name, its attributions,
     dates, quotes and rules.
     """
+    kinds = roles(dataset)  # type: ignore[arg-type]
     scores = [
-        _compare("entities", _entities(draft, dataset), _entities(gold, dataset)),
-        _compare("attributions", _attributions(draft, dataset), _attributions(gold, dataset)),
+        _compare("entities", _entities(draft, kinds), _entities(gold, kinds)),
+        _compare("attributions", _attributions(draft, kinds), _attributions(gold, kinds)),
         _compare("dates", _dates(draft), _dates(gold)),
         _compare("quotes", _quotes(draft), _quotes(gold)),
     ]
