@@ -30,6 +30,7 @@ Examples
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -312,6 +313,19 @@ def restrict(dataset: Dataset, default_graphs: Sequence[str], named_graphs: Sequ
     return view
 
 
+_DECLARED = re.compile(r"PREFIX\s+[^\s:]*:\s*<([^>]*)>", re.IGNORECASE)
+
+
+def _default_prefixes(text: str) -> dict[str, str]:
+    """The project's prefixes, less those whose namespace the text declares under a name of its own.
+
+    rdflib binds the given prefixes again before each operation of an update, and binding a
+    namespace again takes it from the text's own prefix (``dc:`` lost to ``dcterms:``).
+    """
+    declared = set(_DECLARED.findall(text))
+    return {name: str(iri) for name, iri in PREFIXES.items() if str(iri) not in declared}
+
+
 def parse_guarded(text: str, parse: Callable[..., T], *, what: str = "query", base: str | None = None) -> T:
     """Parse SPARQL (a query or an update) after the nesting cap; any failure is a 400 saying why.
 
@@ -320,8 +334,8 @@ def parse_guarded(text: str, parse: Callable[..., T], *, what: str = "query", ba
     try:
         _check_nesting(text, f"the {what}")
         if base is not None:
-            return parse(text, initNs=dict(PREFIXES), base=base)
-        return parse(text, initNs=dict(PREFIXES))
+            return parse(text, initNs=_default_prefixes(text), base=base)
+        return parse(text, initNs=_default_prefixes(text))
     except QueryError as exc:
         raise ProtocolError(400, str(exc)) from None
     except Exception as exc:

@@ -123,11 +123,13 @@ def _update(state: _State, request: Request, *, base: str | None = None) -> Repl
     if not state.allow_update:
         raise ProtocolError(403, "this endpoint is read-only: start it with --allow-update to accept updates")
     assert request.update is not None
-    if request.default_graphs or request.named_graphs:
-        raise ProtocolError(
-            400, "using-graph-uri and using-named-graph-uri are not supported: use WITH or GRAPH"
-        )
-    apply_update(state.dataset, request.update, base=base)
+    apply_update(
+        state.dataset,
+        request.update,
+        base=base,
+        using=request.default_graphs,
+        using_named=request.named_graphs,
+    )
     state.cache.clear()
     return Reply.text(200, "the update was applied")
 

@@ -1,8 +1,10 @@
 """SPARQL Update over the loaded graph, refusing what would reach outside it.
 
-``LOAD`` (it fetches a document), ``USING``/``USING NAMED`` (rdflib fetches those graphs)
-and ``SERVICE`` anywhere are refused before anything changes; the rest of SPARQL 1.1
-Update runs on the dataset in memory. Source files are never written.
+``LOAD`` (it fetches a document), ``USING NAMED`` and ``SERVICE`` anywhere are refused
+before anything changes; the rest of SPARQL 1.1 Update runs on the dataset in memory.
+``USING <g>`` (or the protocol's ``using-graph-uri``) makes the loaded graph ``<g>`` the
+WHERE clause's default graph; a graph that is not loaded is empty, never fetched. Source
+files are never written.
 
 Examples
 --------
@@ -22,7 +24,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from rdflib import Dataset
+import rdflib.plugins.sparql
+from rdflib import Dataset, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.processor import prepareUpdate
@@ -44,10 +47,8 @@ def _refuse_outside(operations: Any) -> None:
                 )
             if node.name == "ServiceGraphPattern":
                 raise ProtocolError(400, "SERVICE is refused: updates never reach the network")
-            if node.name == "Modify" and node.get("using"):
-                raise ProtocolError(
-                    400, "USING and USING NAMED are refused: use WITH <graph> or GRAPH <graph>"
-                )
+            if node.name == "UsingClause" and dict.get(node, "named") is not None:
+                raise ProtocolError(400, "USING NAMED is refused: name the graphs with GRAPH <graph>")
             stack.extend(node.values())
         elif isinstance(node, list | tuple):
             stack.extend(node)
@@ -71,8 +72,38 @@ def _into_default_graph(operations: Any) -> None:
                 operation["triples"] = []
 
 
-def apply_update(dataset: Dataset, text: str, *, base: str | None = None) -> None:
+def _using(operations: Any, graphs: tuple[str, ...], named: tuple[str, ...]) -> None:
+    """The protocol's ``using-graph-uri``: each WHERE clause reads those graphs as its default graph.
+
+    An update that names its own dataset (``USING`` or ``WITH``) as well is a 400, as the
+    protocol says; ``using-named-graph-uri`` is refused like ``USING NAMED``.
+    """
+    if named:
+        raise ProtocolError(400, "using-named-graph-uri is refused: name the graphs with GRAPH <graph>")
+    if not graphs:
+        return
+    for operation in operations or []:
+        if isinstance(operation, CompValue) and operation.name == "Modify":
+            # CompValue.get answers a missing key with the key itself: read it as a dict
+            if dict.get(operation, "using") or dict.get(operation, "withClause") is not None:
+                raise ProtocolError(
+                    400, "give the graphs either as using-graph-uri or in the update (USING, WITH), not both"
+                )
+            operation["using"] = [CompValue("UsingClause", default=URIRef(g)) for g in graphs]
+
+
+def apply_update(
+    dataset: Dataset,
+    text: str,
+    *,
+    base: str | None = None,
+    using: tuple[str, ...] = (),
+    using_named: tuple[str, ...] = (),
+) -> None:
     """Run a SPARQL 1.1 Update on the dataset; ``base`` resolves relative IRIs.
+
+    ``using`` and ``using_named`` are the protocol's ``using-graph-uri`` and
+    ``using-named-graph-uri``.
 
     Raises
     ------
@@ -81,7 +112,10 @@ def apply_update(dataset: Dataset, text: str, *, base: str | None = None) -> Non
     """
     prepared = parse_guarded(text, prepareUpdate, what="update", base=base)
     _refuse_outside(prepared.algebra)
+    _using(prepared.algebra, using, using_named)
     _into_default_graph(prepared.algebra)
+    # USING reads graphs that are loaded; rdflib would otherwise fetch them from the web
+    rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
     try:
         dataset.update(prepared)
     except Exception as exc:

@@ -188,7 +188,7 @@ def test_updates_need_the_option_and_reach_every_worker(dataset, tmp_path):
         assert answers == [True] * 8  # both workers see it
         for refused in (
             "LOAD <http://127.0.0.1:9/x.ttl>",
-            "INSERT { ?s ?p ?o } USING <urn:x> WHERE { ?s ?p ?o }",
+            "INSERT { ?s ?p ?o } USING NAMED <urn:x> WHERE { GRAPH ?g { ?s ?p ?o } }",
         ):
             status, _, body = fetch(
                 writable.url + "sparql",
@@ -196,6 +196,27 @@ def test_updates_need_the_option_and_reach_every_worker(dataset, tmp_path):
                 headers={"Content-Type": "application/x-www-form-urlencoded"},
             )
             assert status == 400 and b"refused" in body
+        # USING reads a loaded graph; one that is not loaded is empty and never fetched
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        listener.settimeout(0.5)
+        try:
+            outside = f"http://127.0.0.1:{listener.getsockname()[1]}/x.ttl"
+            for copy, using, copied in (("urn:copy1", "urn:notes", True), ("urn:copy2", outside, False)):
+                update = f"INSERT {{ GRAPH <{copy}> {{ ?s ?p ?o }} }} USING <{using}> WHERE {{ ?s ?p ?o }}"
+                status, _, body = fetch(
+                    writable.url + "sparql",
+                    data=update.encode(),
+                    headers={"Content-Type": "application/sparql-update"},
+                )
+                assert status == 200, body
+                ask = sparql_url(writable, f"ASK {{ GRAPH <{copy}> {{ <urn:note> ?p ?o }} }}")
+                assert json.loads(fetch(ask)[2])["boolean"] is copied
+            with pytest.raises(TimeoutError):
+                listener.accept()
+        finally:
+            listener.close()
     assert {p.name: p.read_bytes() for p in corpus_files()} == before
 
 
