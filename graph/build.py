@@ -37,7 +37,7 @@ from rdflib.namespace import DCTERMS, RDF
 from graph.errors import OutputError, ValidationError
 from graph.load import Corpus, load
 from graph.namespaces import ODRL2
-from graph.output import staged
+from graph.output import MANIFEST, staged
 from graph.queries import NamedQuery, Rows, list_queries, run_query
 from graph.validate import ValidationReport, validate
 
@@ -284,5 +284,5 @@ def build(
     if out is not None:
         with staged(out) as staging:
             names = _write_outputs(corpus, staging, formats)
-        files = [Path(out) / n for n in names]
+        files = [Path(out) / n for n in (*names, MANIFEST)]
     return BuildResult(corpus, report, summary, answers, tuple(files))

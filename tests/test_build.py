@@ -19,7 +19,8 @@ def built(tmp_path_factory):
 def test_build_writes_the_dataset_and_diagrams(built, dataset):
     result, out = built
     names = {p.name for p in result.files}
-    expected = {"graph.trig", "actor-network.png", "actor-network.svg", "timeline.png", "timeline.svg"}
+    expected = {"graph.trig", "manifest.json", "actor-network.png", "actor-network.svg"}
+    expected |= {"timeline.png", "timeline.svg"}
     expected |= {"policy-matrix-Ukraine.png", "policy-matrix-Ukraine.svg"}
     for policy in policies(dataset):
         local = str(policy).rsplit("/", 1)[-1]

@@ -61,7 +61,8 @@ def test_build_a_users_folder(tmp_path, corpus_copy):
     assert result.returncode == 0, result.stderr
     assert "cq1-" not in result.stdout
     written = sorted(p.name for p in (tmp_path / "mine").iterdir())
-    assert "graph.trig" in written and all(n.endswith(".svg") for n in written if n != "graph.trig")
+    figures = [n for n in written if n not in ("graph.trig", "manifest.json")]
+    assert "graph.trig" in written and all(n.endswith(".svg") for n in figures)
     assert {"actor-network.svg", "timeline.svg", "policy-matrix-Ukraine.svg"} <= set(written)
 
 

@@ -128,5 +128,5 @@ def test_an_output_folder_that_is_a_mount_point_is_staged_inside_itself(tmp_path
     with staged(out) as staging:
         (staging / "graph.trig").write_text("new")
     assert made and made[0].parent == out  # the staging folder was inside the volume
-    assert sorted(p.name for p in out.iterdir()) == ["graph.trig", "old.txt"]
+    assert sorted(p.name for p in out.iterdir()) == ["graph.trig", "manifest.json", "old.txt"]
     assert not list(tmp_path.glob(".volume.*.staging"))
