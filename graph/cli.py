@@ -341,7 +341,10 @@ def _named_terms(dataset: Any, named: Any, bindings: dict[str, str]) -> dict[str
         text = value.strip()
         if key not in terms or not text or re.fullmatch(r"-?\d+|\d{4}-\d{2}-\d{2}", text):
             continue
-        given = parse_term(text) if text.startswith("<") or ":" in text else None
+        try:
+            given = parse_term(text) if text.startswith("<") or ":" in text else None
+        except QueryError as exc:
+            raise QueryError(f"-p {key}: {exc}") from None
         if isinstance(given, URIRef):
             if (given, None, None) in dataset or (None, None, given) in dataset:
                 continue

@@ -81,19 +81,23 @@ def parse_turtle(text: str, *, name: str) -> Graph:
     except Exception as exc:  # rdflib raises several kinds for bad input
         raise SourceError(name, f"cannot parse as Turtle: {exc}") from None
     for literal in graph.objects():
-        if isinstance(literal, Literal) and literal.ill_typed:
+        if isinstance(literal, Literal) and literal.ill_typed and literal.datatype is not None:
+            kind = graph.namespace_manager.normalizeUri(literal.datatype)
             raise SourceError(
                 name,
-                f'"{literal}" is not a valid {literal.datatype}: write a value of that type',
+                f'"{literal}" is not a valid {kind}: write a value of that type',
                 line=_line_of(text, str(literal)),
             )
     return graph
 
 
-def _line_of(text: str, needle: str) -> int | None:
-    for number, line in enumerate(text.splitlines(), start=1):
-        if needle in line:
-            return number
+def _line_of(text: str, lexical: str) -> int | None:
+    """The first line with the literal in quotes (or, failing that, its text anywhere)."""
+    lines = text.splitlines()
+    for needle in (f'"{lexical}"', f"'{lexical}'", lexical):
+        for number, line in enumerate(lines, start=1):
+            if needle in line:
+                return number
     return None
 
 

@@ -241,6 +241,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_DELETE(self) -> None:
         self._send(Reply.text(405, "DELETE is not allowed: use GET or POST"))
 
+    def do_PATCH(self) -> None:
+        self._send(Reply.text(405, "PATCH is not allowed: use GET or POST"))
+
     def do_OPTIONS(self) -> None:
         endpoint = self.server.endpoint
         if not endpoint.cors:

@@ -49,6 +49,9 @@ class Limits:
     max_nesting: int = 64
     #: characters in one literal
     max_literal_chars: int = 100_000
+    #: triples in one source (a long report has hundreds; a generated world's reference
+    #: source at 5 million triples has about 25,000)
+    max_source_triples: int = 100_000
 
 
 DEFAULT_LIMITS = Limits()
@@ -119,7 +122,7 @@ def check_text(text: str, *, name: str, limits: Limits = DEFAULT_LIMITS) -> None
             column=column,
         )
     _check_nesting(text, name=name, limits=limits)
-    _check_strict(text, name=name)
+    _check_strict(text, name=name, limits=limits)
 
 
 def _position(text: str, offset: int) -> tuple[int, int]:
@@ -172,14 +175,20 @@ def _check_nesting(text: str, *, name: str, limits: Limits) -> None:
         i += 1
 
 
-def _check_strict(text: str, *, name: str) -> None:
+def _check_strict(text: str, *, name: str, limits: Limits) -> None:
     import pyoxigraph
 
     try:
-        for _ in pyoxigraph.parse(
+        triples = pyoxigraph.parse(
             text.encode("utf-8"), format=pyoxigraph.RdfFormat.TURTLE, base_iri="file:///source.ttl"
-        ):
-            pass
+        )
+        for count, _ in enumerate(triples, start=1):
+            if count > limits.max_source_triples:
+                raise SourceError(
+                    name,
+                    f"more than the {limits.max_source_triples:,} triples allowed in one source: "
+                    "split it, or raise Limits.max_source_triples",
+                )
     except SyntaxError as exc:
         message = str(exc.msg if hasattr(exc, "msg") else exc)
         found = _LOCATION.search(message)

@@ -24,11 +24,13 @@ Examples
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
+from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS, XSD
@@ -99,6 +101,7 @@ class _Locator:
     def __init__(self, corpus: Corpus):
         self.corpus = corpus
         self._lines: dict[str, list[str]] = {}
+        self._blocks: dict[str, tuple[dict[str, int], list[int]]] = {}
 
     def lines(self, file: str) -> list[str]:
         if file not in self._lines:
@@ -107,6 +110,23 @@ class _Locator:
             except OSError:
                 self._lines[file] = []
         return self._lines[file]
+
+    def blocks(self, file: str) -> tuple[dict[str, int], list[int]]:
+        """Where each subject's block starts (by local name), and every line that starts a block.
+
+        Read once per file, so that locating many findings in a large source stays linear.
+        """
+        if file not in self._blocks:
+            starts: dict[str, int] = {}
+            unindented: list[int] = []
+            for number, line in enumerate(self.lines(file), start=1):
+                if line[:1].strip():
+                    unindented.append(number)
+                    subject = re.match(r"^\S*[:/]([^\s:/>]+)>?(\s|$)", line)
+                    if subject is not None:
+                        starts.setdefault(subject[1], number)
+            self._blocks[file] = (starts, unindented)
+        return self._blocks[file]
 
     def owner(self, node: Node) -> Node:
         """The named resource a blank node hangs from (a rule's policy, a constraint's rule's policy)."""
@@ -138,19 +158,12 @@ class _Locator:
             return None
         lines = self.lines(file)
         local = re.split(r"[/#]", str(owner))[-1]
-        start = next(
-            (
-                n
-                for n, line in enumerate(lines, start=1)
-                if re.match(rf"^\S*[:/]{re.escape(local)}>?(\s|$)", line)
-            ),
-            None,
-        )
+        starts, unindented = self.blocks(file)
+        start = starts.get(local)
         if start is None:
             return None
-        end = next(
-            (n for n in range(start + 1, len(lines) + 1) if re.match(r"^\S", lines[n - 1])), len(lines) + 1
-        )
+        after = bisect.bisect_right(unindented, start)
+        end = unindented[after] if after < len(unindented) else len(lines) + 1
         label = self._rule_label(node)
         if label is not None:  # inside a labelled rule: start from its label
             quoted = f'"{label}"'
@@ -179,15 +192,35 @@ class _Locator:
         return None
 
 
-def _shacl(corpus: Corpus, locator: _Locator) -> list[Violation]:
-    from pyshacl import validate as shacl_validate  # imported here: slow to import
+@functools.cache
+def _validator_class() -> Any:
+    """PySHACL's validator, less its text report.
 
+    pySHACL writes the text report by adding each result's description to one string,
+    which takes time quadratic in the number of results (minutes for 10^5 findings); the
+    findings are read from the report graph, so the descriptions are dropped first.
+    """
+    from pyshacl import Validator  # imported here: slow to import
+
+    class GraphReportValidator(Validator):
+        @classmethod
+        def create_validation_report(cls, sg: Any, conforms: bool, results: list[tuple[Any, ...]]) -> Any:
+            quiet = [("", node, triples) for _, node, triples in results]
+            return super().create_validation_report(sg, conforms, quiet)
+
+    return GraphReportValidator
+
+
+def _shacl(corpus: Corpus, locator: _Locator) -> list[Violation]:
     data = Graph()
     for quad in corpus.dataset.quads((None, None, None, None)):
         data.add(quad[:3])
-    conforms, results, _ = shacl_validate(
-        data, shacl_graph=_shapes("data"), inference="none", advanced=True, allow_warnings=True
-    )
+    # the copy is the validator's own: validating in place spares it a second copy
+    options = {"inference": "none", "advanced": True, "allow_warnings": True, "inplace": True}
+    from pyshacl.graph_abstraction import DataGraph
+
+    validator = _validator_class()(DataGraph.from_rdflib(data), shacl_graph=_shapes("data"), options=options)
+    conforms, results, _ = validator.run()
     if conforms:
         return []
     assert isinstance(results, Graph)
