@@ -38,7 +38,7 @@ from graph.errors import OutputError, ValidationError
 from graph.load import Corpus, load
 from graph.namespaces import ODRL2
 from graph.output import MANIFEST, staged
-from graph.queries import NamedQuery, Rows, list_queries, run_query
+from graph.queries import NamedQuery, Rows, absent_defaults, list_queries, run_query
 from graph.validate import ValidationReport, validate
 
 __all__ = [
@@ -93,8 +93,18 @@ def summarize(dataset: Dataset) -> Summary:
 
 
 def competency_answers(dataset: Dataset) -> tuple[tuple[NamedQuery, Rows], ...]:
-    """Run every competency question (the ``cq*`` queries) with their default parameters."""
-    return tuple((q, run_query(dataset, q)) for q in list_queries() if q.name.startswith("cq"))
+    """Run every competency question (the ``cq*`` queries) with their default parameters.
+
+    A default that names a term the data does not hold (the bundled corpus's ``:Ukraine``
+    in another corpus) is left open, so the question answers for every value instead of
+    answering nothing (:func:`graph.queries.absent_defaults` says which).
+    """
+    answers = []
+    for query in list_queries():
+        if query.name.startswith("cq"):
+            left_open = dict.fromkeys(absent_defaults(dataset, query))
+            answers.append((query, run_query(dataset, query, bindings=left_open)))
+    return tuple(answers)
 
 
 def policies(dataset: Dataset) -> list[URIRef]:

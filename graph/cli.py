@@ -29,6 +29,12 @@ def _sources(paths: Sequence[str]) -> list[str] | None:
     return list(paths) or None
 
 
+#: rows a table in the terminal shows before it says how many more there are
+TABLE_ROWS = 200
+#: rows each competency question shows in build's summary
+TABLE_ROWS_IN_SUMMARY = 25
+
+
 def _echo_table(text: str) -> None:
     click.echo(text, nl=False)
 
@@ -162,6 +168,13 @@ def build(sources: tuple[str, ...], out: str, formats: tuple[str, ...], quiet: b
 
     spec = StoreSpec.parse(store)
     if spec.kind != "memory":
+        context = click.get_current_context()
+        for option, name in (("out", "--out"), ("formats", "--format")):
+            if context.get_parameter_source(option) is not click.core.ParameterSource.DEFAULT:
+                raise click.UsageError(
+                    f"{name} is for the files a build writes; with --store the graph goes into the "
+                    "store and no file is written: give one or the other"
+                )
         _build_store(sources, spec, quiet=quiet)
         return
     result = run_build(_sources(sources), out=out, formats=formats)
@@ -173,9 +186,23 @@ def build(sources: tuple[str, ...], out: str, formats: tuple[str, ...], quiet: b
     if not quiet:
         for query, rows in result.answers:
             click.echo()
-            _echo_table(to_table(rows, title=f"{query.name}: {query.question}"))
+            title = _titled(query, result.corpus.dataset)
+            _echo_table(to_table(rows, title=title, limit=TABLE_ROWS_IN_SUMMARY))
         click.echo()
     click.echo(f"wrote {len(result.files)} files to {out}/: " + ", ".join(p.name for p in result.files))
+
+
+def _titled(query: Any, dataset: Any) -> str:
+    """A competency question's title, saying which parameters were left open and why."""
+    from graph.queries import absent_defaults
+
+    title = f"{query.name}: {query.question}"
+    absent = absent_defaults(dataset, query)
+    if absent:
+        defaults = {p.name: p.default for p in query.parameters}
+        named = ", ".join(f"{name} (default {defaults[name]})" for name in absent)
+        title += f" (left open, not in these sources: {named}; give them with policygraph query -p)"
+    return title
 
 
 def _build_store(sources: Sequence[str], spec: Any, *, quiet: bool) -> None:
@@ -214,7 +241,8 @@ def _build_store(sources: Sequence[str], spec: Any, *, quiet: bool) -> None:
     if not quiet:
         for query, rows in competency_answers(corpus.dataset):
             click.echo()
-            _echo_table(to_table(rows, title=f"{query.name}: {query.question}"))
+            title = _titled(query, corpus.dataset)
+            _echo_table(to_table(rows, title=title, limit=TABLE_ROWS_IN_SUMMARY))
 
 
 @cli.command()
@@ -290,7 +318,7 @@ def query(
       policygraph query my-question.rq -s my-reports/
       policygraph query --sparql 'SELECT ?s WHERE { ?s a pg:State }'
     """
-    from graph.queries import get_query, list_queries, parse_query, read_query, run_query
+    from graph.queries import absent_defaults, get_query, list_queries, parse_query, read_query, run_query
     from graph.results import format_rows
 
     if list_:
@@ -317,8 +345,16 @@ def query(
         bindings[key.strip()] = value
     dataset = _reported(_corpus(sources, store).dataset, known_by)
     bindings = _named_terms(dataset, named, bindings)
-    rows = run_query(dataset, named, bindings=bindings, timeout=timeout, max_rows=max_rows)
-    click.echo(format_rows(rows, fmt, title=named.question or None), nl=False)
+    left_open = [name for name in absent_defaults(dataset, named) if name not in bindings]
+    if left_open:
+        click.echo(
+            f"{', '.join(left_open)}: the default is not in these sources, so it is left open "
+            "(every value); give one with -p NAME=VALUE",
+            err=True,
+        )
+    run_with: dict[str, str | None] = {**bindings, **dict.fromkeys(left_open)}
+    rows = run_query(dataset, named, bindings=run_with, timeout=timeout, max_rows=max_rows)
+    click.echo(format_rows(rows, fmt, title=named.question or None, limit=TABLE_ROWS), nl=False)
 
 
 def _named_terms(dataset: Any, named: Any, bindings: dict[str, str]) -> dict[str, str]:
@@ -383,7 +419,10 @@ def _named_terms(dataset: Any, named: Any, bindings: dict[str, str]) -> dict[str
 @click.option("--actor", default="Ukraine", show_default=True, help="With --kind matrix: who acts.")
 @click.option("--place", help="With --kind matrix: fix the place; the columns become target types.")
 @click.option("--target-type", help="With --kind matrix: the target type when the columns are places.")
-@click.option("--policy", help="With --kind policy: the policy (:name or IRI). Default: every policy.")
+@click.option(
+    "--policy",
+    help="With --kind policy: the policy (:name or IRI). Default: every policy, each to OUT-NAME.EXT.",
+)
 @click.option("--relation", "relations", multiple=True, help="With --kind actors: only these relations.")
 @click.option(
     "--html",
@@ -439,13 +478,8 @@ def plot(
     import matplotlib
 
     matplotlib.use("Agg")
-    from rdflib import URIRef
-
-    from graph.build import policies
-    from graph.draw import draw_actor_network, draw_policy
-    from graph.output import atomic_write
+    from graph.draw import draw_actor_network
     from graph.project import actor_view
-    from graph.queries import parse_term
 
     dataset = _reported(_corpus(sources, store).dataset, known_by)
     out = out or {"actors": "actor-network.png"}.get(kind, f"{kind}.png")
@@ -476,20 +510,55 @@ def plot(
             target_type=resolve(dataset, target_type, kind="target-type") if target_type else None,
         )
     else:
-        known = policies(dataset)
-        chosen = parse_term(policy) if policy else (known[0] if known else None)
+        _plot_policies(dataset, policy, Path(out), suffix)
+        return
+    _save_figure(drawing.ax.figure, Path(out), suffix)
+    click.echo(f"wrote {out}")
+
+
+def _plot_policies(dataset: Any, policy: str | None, out: Path, suffix: str) -> None:
+    """Draw one policy to ``out``, or every policy to ``OUT-NAME.SUFFIX`` beside it."""
+    import matplotlib.pyplot as plt
+    from rdflib import URIRef
+
+    from graph.build import file_stems, policies
+    from graph.draw import draw_policy
+    from graph.queries import parse_term
+
+    known = policies(dataset)
+    if not known:
+        raise QueryError("the graph has no policy to draw")
+    if policy is not None:
+        chosen = parse_term(policy)
         if chosen not in known:
             names = ", ".join(":" + str(p).rsplit("/", 1)[-1] for p in known)
             raise QueryError(f"no policy {policy!r}: choose one of {names}")
         assert isinstance(chosen, URIRef)
-        drawing = draw_policy(dataset, chosen)
+        targets = [(chosen, out)]
+    else:
+        targets = [
+            (term, out.with_name(f"{out.stem}-{stem}{out.suffix}"))
+            for term, stem in zip(known, file_stems(known), strict=True)
+        ]
+    for term, path in targets:
+        figure = draw_policy(dataset, term).ax.figure
+        _save_figure(figure, path, suffix)
+        plt.close(figure)
+        click.echo(f"wrote {path}")
+
+
+def _save_figure(figure: Any, path: Path, suffix: str) -> None:
+    """Render a figure in memory and write it whole (a temporary file, then a rename)."""
     import io
+
+    import matplotlib
+
+    from graph.output import atomic_write
 
     buffer = io.BytesIO()
     with matplotlib.rc_context({"svg.fonttype": "none"}):
-        drawing.ax.figure.savefig(buffer, format=suffix, dpi=150, bbox_inches="tight")
-    atomic_write(out, buffer.getvalue())
-    click.echo(f"wrote {out}")
+        figure.savefig(buffer, format=suffix, dpi=150, bbox_inches="tight")
+    atomic_write(path, buffer.getvalue())
 
 
 @cli.command()
@@ -980,7 +1049,7 @@ def _print_grouped(rows: Any, fmt: str, title: str, line: Callable[[dict[str, An
     from graph.results import format_rows, short
 
     if fmt != "text":
-        click.echo(format_rows(rows, fmt), nl=False)
+        click.echo(format_rows(rows, fmt, limit=TABLE_ROWS), nl=False)
         return
     click.echo(title)
     if not rows.rows:

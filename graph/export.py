@@ -4,10 +4,13 @@
 format      for                                         provenance kept as
 ==========  ==========================================  =====================================
 graphml     Gephi, yEd, Cytoscape, networkx             edge attributes: source, confidence,
-gexf        Gephi                                       attributed_to, claim (and via for the
-dot         Graphviz                                    actor view)
-csv         spreadsheets: ``NAME.nodes.csv`` and        columns of the edge list
-            ``NAME.edges.csv``
+gexf        Gephi (a dynamic graph: its timeline plays  attributed_to, claim (and via for the
+            the decisions)                              actor view)
+dot         Graphviz
+csv         Gephi's spreadsheet import, spreadsheets:   columns of the edge list
+            ``NAME.nodes.csv`` (``Id``, ``Label``, ...)
+            and ``NAME.edges.csv`` (``Source``,
+            ``Target``, ``Type``, ``Label``, ...)
 mermaid     Markdown documents                          a ``%%`` comment line per edge
 jsonld      JSON-LD tools, with a compact context       the named graphs themselves
 nquads      any RDF store                               the named graphs (fourth element)
@@ -16,6 +19,12 @@ trig        any RDF store, people                       the named graphs
 
 The graph formats export a networkx view (:func:`graph.project.to_networkx`, the
 default, or :func:`graph.project.actor_view`); the RDF formats export the dataset.
+
+Each decision node, and each edge that comes from a decision (its ``via`` or ``claim``),
+carries ``start`` and, once it was revoked, ``end``: the decision's first date and the
+date it was revoked as a whole or rule by rule (the ``policy-intervals`` query; a month or
+a year stands for its first day). GEXF writes them as spells, so Gephi's timeline shows
+what was in force when.
 
 Examples
 --------
@@ -42,7 +51,8 @@ from rdflib import Dataset
 
 from graph.namespaces import ONTOLOGY_IRI, PREFIXES
 from graph.output import atomic_write
-from graph.project import actor_view, to_networkx
+from graph.project import actor_view, node_id, to_networkx
+from graph.queries import get_query, run_query
 
 __all__ = ["FORMATS", "VIEWS", "export", "flat_view", "to_dot", "to_mermaid", "write_export"]
 
@@ -69,13 +79,34 @@ def flat_view(dataset: Dataset, view: str = "entities") -> nx.MultiDiGraph:
     if view not in VIEWS:
         raise ValueError(f"unknown view {view!r}: choose {', '.join(VIEWS)}")
     source = to_networkx(dataset) if view == "entities" else actor_view(dataset)
+    intervals = _intervals(dataset)
     flat = nx.MultiDiGraph(name=f"policygraph {view}")
     for node, data in source.nodes(data=True):
-        flat.add_node(node, **{_key(k): _text(v) for k, v in data.items()})
+        flat.add_node(node, **{_key(k): _text(v) for k, v in data.items()}, **intervals.get(node, {}))
     for u, v, key, data in source.edges(keys=True, data=True):
-        flat.add_edge(u, v, key=str(key), **{_key(k): _text(v) for k, v in data.items()})
+        during = next((intervals[d] for d in (data.get("via"), data.get("claim")) if d in intervals), {})
+        flat.add_edge(u, v, key=str(key), **{_key(k): _text(v) for k, v in data.items()}, **during)
     flat.graph["sources"] = "; ".join(source.graph.get("sources", []))
     return flat
+
+
+def _first_day(value: str) -> str:
+    """A date, month or year as the first day it names: ``2023-10`` is ``2023-10-01``."""
+    return value + "-01" * (2 - value.count("-"))
+
+
+def _intervals(dataset: Dataset) -> dict[str, dict[str, str]]:
+    """``start`` (and ``end``) of each decision, keyed as the views key their nodes and claims."""
+    found: dict[str, dict[str, str]] = {}
+    for row in run_query(dataset, get_query("policy-intervals")):
+        policy, start, end = row["policy"], row["start"], row["end"]
+        if policy is None or start is None:
+            continue
+        during = {"start": _first_day(str(start))}
+        if end is not None:
+            during["end"] = _first_day(str(end))
+        found[node_id(policy)] = found[str(policy)] = during
+    return found
 
 
 def _key(name: str) -> str:
@@ -131,18 +162,20 @@ def to_mermaid(graph: nx.MultiDiGraph) -> str:
 
 
 def _csv(graph: nx.MultiDiGraph) -> tuple[bytes, bytes]:
-    node_keys = sorted({k for _, d in graph.nodes(data=True) for k in d})
+    """Node and edge lists with the column names Gephi's spreadsheet import knows."""
+    node_keys = sorted({k for _, d in graph.nodes(data=True) for k in d} - {"label"})
     nodes = io.StringIO()
     writer = csv.writer(nodes, lineterminator="\n")
-    writer.writerow(["id", *node_keys])
+    writer.writerow(["Id", "Label", *node_keys])
     for node, data in sorted(graph.nodes(data=True)):
-        writer.writerow([node, *(data.get(k, "") for k in node_keys)])
+        writer.writerow([node, data.get("label", ""), *(data.get(k, "") for k in node_keys)])
     edge_keys = sorted({k for _, _, d in graph.edges(data=True) for k in d})
     edges = io.StringIO()
     writer = csv.writer(edges, lineterminator="\n")
-    writer.writerow(["from", "to", *edge_keys])
+    writer.writerow(["Source", "Target", "Type", "Label", *edge_keys])
     for u, v, data in sorted(graph.edges(data=True), key=lambda e: (e[0], e[1], sorted(e[2].items()))):
-        writer.writerow([u, v, *(data.get(k, "") for k in edge_keys)])
+        label = data.get("relation", "")
+        writer.writerow([u, v, "Directed", label, *(data.get(k, "") for k in edge_keys)])
     return nodes.getvalue().encode(), edges.getvalue().encode()
 
 
@@ -194,14 +227,25 @@ def export(dataset: Dataset, fmt: str, *, view: str = "entities") -> dict[str, b
 
 
 def write_export(dataset: Dataset, fmt: str, out: str | Path, *, view: str = "entities") -> list[Path]:
-    """Write an export next to ``out`` (its name without ending, plus the format's endings), atomically."""
+    """Write an export to ``out``, atomically.
+
+    A one-file format is written to ``out`` as named (``x.mermaid`` stays ``x.mermaid``);
+    a name without an ending gets the format's. The node and edge lists of ``csv`` are
+    ``NAME.nodes.csv`` and ``NAME.edges.csv``, NAME being ``out`` less its ending.
+    """
     out = Path(out)
+    files = export(dataset, fmt, view=view)
+    if len(files) == 1:
+        [(ending, data)] = files.items()
+        path = out if out.suffix else out.with_name(out.name + ending)
+        atomic_write(path, data)
+        return [path]
     stem = out.name
     endings = sorted({e for known in FORMATS.values() for e in known}, key=len, reverse=True)
     known = next((e for e in endings if stem.endswith(e)), out.suffix)
     stem = stem[: -len(known)] if known else stem
     written = []
-    for ending, data in export(dataset, fmt, view=view).items():
+    for ending, data in files.items():
         path = out.with_name(stem + ending)
         atomic_write(path, data)
         written.append(path)

@@ -204,8 +204,23 @@ def to_xml(rows: Rows) -> str:
     return "\n".join(out) + "\n"
 
 
-def to_table(rows: Rows, *, title: str | None = None, width: int | None = None) -> str:
-    """A table for a terminal, with prefixed names, rendered by rich."""
+def to_table(
+    rows: Rows, *, title: str | None = None, width: int | None = None, limit: int | None = None
+) -> str:
+    """A table for a terminal, with prefixed names, rendered by rich.
+
+    With ``limit``, a longer answer shows its first ``limit`` rows and says how many more
+    there are; the csv, tsv and json formats always give every row.
+
+    Examples
+    --------
+    >>> from graph.load import load
+    >>> from graph.queries import run_query
+    >>> rows = run_query(load().dataset, "SELECT ?s WHERE { ?s a pg:State }")
+    >>> last = to_table(rows, limit=2, width=60).splitlines()[-1]
+    >>> last == f"... {len(rows.rows) - 2} more rows (use -f csv or -f json for all {len(rows.rows)} rows)"
+    True
+    """
     from rich.console import Console
     from rich.table import Table
 
@@ -214,25 +229,41 @@ def to_table(rows: Rows, *, title: str | None = None, width: int | None = None) 
     if rows.kind != "SELECT":
         assert rows.graph is not None
         return str(rows.graph.serialize(format="turtle"))
-    table = Table(title=title, show_lines=False, title_justify="left")
+    from rich.markup import escape
+
+    # a title is text, never markup: "[left open ...]" would vanish as a style tag
+    table = Table(title=escape(title) if title else None, show_lines=False, title_justify="left")
     for variable in rows.variables:
         table.add_column(variable, overflow="fold")
-    for row in rows.rows:
-        table.add_row(*(short(row.get(v)) for v in rows.variables))
+    shown = rows.rows if limit is None else rows.rows[:limit]
+    for row in shown:
+        table.add_row(*(escape(short(row.get(v))) for v in rows.variables))
     columns = width or shutil.get_terminal_size((160, 24)).columns
     console = Console(file=io.StringIO(), width=columns, force_terminal=False, color_system=None)
     console.print(table)
-    console.print(f"{len(rows.rows)} row{'s' if len(rows.rows) != 1 else ''}")
+    total = len(rows.rows)
+    if len(shown) < total:
+        console.print(f"... {total - len(shown):,} more rows (use -f csv or -f json for all {total:,} rows)")
+    else:
+        console.print(f"{total} row{'s' if total != 1 else ''}")
     output = console.file.getvalue()  # type: ignore[attr-defined]
     return str(output)
 
 
-def format_rows(rows: Rows, fmt: str, *, title: str | None = None) -> str:
-    """Rows in one of :data:`FORMATS`; a CONSTRUCT or DESCRIBE answer is Turtle whatever the format."""
+def format_rows(rows: Rows, fmt: str, *, title: str | None = None, limit: int | None = None) -> str:
+    """Rows in one of :data:`FORMATS`; a CONSTRUCT or DESCRIBE answer is Turtle whatever the format.
+
+    ``limit`` caps the rows a table shows (see :func:`to_table`); the other formats give all.
+    """
     if rows.kind in ("CONSTRUCT", "DESCRIBE"):
         assert rows.graph is not None
         return str(rows.graph.serialize(format="turtle"))
-    writers = {"table": lambda r: to_table(r, title=title), "csv": to_csv, "tsv": to_tsv, "json": to_json}
+    writers = {
+        "table": lambda r: to_table(r, title=title, limit=limit),
+        "csv": to_csv,
+        "tsv": to_tsv,
+        "json": to_json,
+    }
     if fmt not in writers:
         raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
     if rows.kind == "ASK" and fmt in ("csv", "tsv"):

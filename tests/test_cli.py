@@ -328,3 +328,61 @@ def test_query_parameters_take_names_as_check_does():
     assert len(by_name.stdout.strip().splitlines()) >= 2  # a header and at least one row
     assert_one_line_error(run("query", "cq1-permissions", "-p", "supplier=:Frnace"), 5, "Frnace", "'France'")
     assert_one_line_error(run("query", "cq1-permissions", "-p", "supplier=Frnace"), 5, "did you mean")
+
+
+def test_a_long_table_is_capped_and_says_how_to_get_every_row():
+    every = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+    table = run("query", "--sparql", every)
+    listed = run("query", "--sparql", every, "-f", "csv")
+    assert table.returncode == 0 and listed.returncode == 0, table.stderr + listed.stderr
+    total = len(listed.stdout.splitlines()) - 1
+    assert total > 1000
+    assert table.stdout.rstrip().splitlines()[-1] == (
+        f"... {total - 200:,} more rows (use -f csv or -f json for all {total:,} rows)"
+    )
+    assert len(table.stdout.splitlines()) < 600
+
+
+def test_build_refuses_out_with_a_store(tmp_path):
+    done = run("build", "--store", f"oxigraph:{tmp_path / 'x.store'}", "--out", str(tmp_path / "out"))
+    assert done.returncode == 2 and "--out is for the files a build writes" in done.stderr
+    assert not list(tmp_path.iterdir())
+
+
+def test_plot_policy_without_a_policy_draws_every_policy(tmp_path, dataset):
+    from graph.build import file_stems, policies
+
+    done = run("plot", "--kind", "policy", "--out", str(tmp_path / "p.svg"))
+    assert done.returncode == 0, done.stderr
+    known = policies(dataset)
+    assert len(known) > 1
+    expected = sorted(f"p-{stem}.svg" for stem in file_stems(known))
+    assert sorted(p.name for p in tmp_path.iterdir()) == expected
+    assert all((tmp_path / name).read_text().startswith("<?xml") for name in expected)
+
+
+@pytest.fixture(scope="module")
+def other_corpus(tmp_path_factory):
+    """A corpus without the bundled corpus's actors: the library's defaults name nothing in it."""
+    folder = tmp_path_factory.mktemp("other")
+    done = run("generate", "--triples", "3000", "--out", str(folder / "corpus"))
+    assert done.returncode == 0, done.stderr
+    return folder / "corpus"
+
+
+def test_competency_questions_leave_absent_defaults_open(other_corpus):
+    done = run("query", "cq1-permissions", "-s", str(other_corpus), "-f", "csv")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.startswith("grantee, supplier, country: the default is not in these sources")
+    assert len(done.stdout.splitlines()) > 1  # rows for every grantee, not none for :Ukraine
+    grantee = done.stdout.splitlines()[1].split(",")[3]  # a grantor that is in this corpus
+    narrowed = run("query", "cq1-permissions", "-s", str(other_corpus), "-p", f"grantee=<{grantee}>")
+    assert not narrowed.stderr.startswith("grantee"), narrowed.stderr
+    built = run("build", str(other_corpus), "--out", str(other_corpus.parent / "out"), "--format", "svg")
+    assert built.returncode == 0, built.stderr
+    assert "(left open, not in these sources: grantee (default :Ukraine)" in " ".join(built.stdout.split())
+
+
+def test_table_cells_are_text_not_markup():
+    done = run("query", "--sparql", 'SELECT ("[b]bold[/b]" AS ?v) WHERE {}')
+    assert "[b]bold[/b]" in done.stdout

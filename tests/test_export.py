@@ -94,7 +94,10 @@ def test_csv_node_and_edge_lists(dataset, entities, tmp_path):
     edges = list(csv.DictReader(io.StringIO((tmp_path / "policy.edges.csv").read_text())))
     nodes = list(csv.DictReader(io.StringIO((tmp_path / "policy.nodes.csv").read_text())))
     assert len(edges) == entities.number_of_edges() and len(nodes) == entities.number_of_nodes()
-    assert {"from", "to", "relation", "source", "confidence", "attributed_to"} <= set(edges[0])
+    assert {"Source", "Target", "Type", "Label", "relation", "source", "confidence", "attributed_to"} <= set(
+        edges[0]
+    )
+    assert {"Id", "Label", "type"} <= set(nodes[0]) and all(e["Type"] == "Directed" for e in edges)
 
 
 @pytest.mark.parametrize(
@@ -141,3 +144,46 @@ def test_export_command(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert nx.read_graphml(tmp_path / "actors.graphml").number_of_nodes() > 10
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    """A generated corpus: it has decisions revoked as a whole, which the bundled one has not."""
+    from graph.generate import generate
+    from graph.load import load
+
+    folder = tmp_path_factory.mktemp("generated")
+    generate(folder, triples=6000, seed=1)
+    return load([folder]).dataset
+
+
+@pytest.mark.parametrize("view", ["actors", "entities"])
+def test_gexf_is_dynamic_with_each_decision_s_interval(generated, view, tmp_path):
+    from graph.project import node_id
+    from graph.queries import get_query, run_query
+
+    expected = {}
+    for row in run_query(generated, get_query("policy-intervals")):
+        during = (str(row["start"]), None if row["end"] is None else str(row["end"]))
+        expected[str(row["policy"])] = expected[node_id(row["policy"])] = during
+    assert any(end is not None for _, end in expected.values()), "the generated corpus revokes nothing"
+    [path] = write_export(generated, "gexf", tmp_path / "g.gexf", view=view)
+    assert ET.parse(path).getroot().find("{*}graph").get("mode") == "dynamic"
+    read = nx.read_gexf(path)
+    timed = [(d, d.get("via") or d.get("claim")) for _, _, d in read.edges(data=True) if "start" in d]
+    assert timed, "no edge carries a time interval"
+    ended = 0
+    for data, decision in timed:
+        start, end = expected[decision]
+        assert data["start"] == start
+        assert data.get("end") == end
+        ended += end is not None
+    assert ended, "no edge ends, although some decisions were revoked"
+
+
+def test_an_export_goes_to_the_file_named(dataset, tmp_path):
+    assert write_export(dataset, "mermaid", tmp_path / "x.mermaid") == [tmp_path / "x.mermaid"]
+    assert write_export(dataset, "mermaid", tmp_path / "plain") == [tmp_path / "plain.mmd"]
+    assert (tmp_path / "x.mermaid").read_text().startswith("flowchart")
+    written = write_export(dataset, "csv", tmp_path / "both.nodes.csv")
+    assert sorted(p.name for p in written) == ["both.edges.csv", "both.nodes.csv"]

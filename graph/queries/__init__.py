@@ -50,6 +50,7 @@ from graph.resources import query_files
 __all__ = [
     "NamedQuery",
     "Rows",
+    "absent_defaults",
     "get_query",
     "is_remote",
     "list_queries",
@@ -356,7 +357,34 @@ def parse_term(value: str) -> Identifier:
     return Literal(value)
 
 
-def _bindings(query: NamedQuery, given: Mapping[str, str | Identifier]) -> dict[str, Identifier]:
+def absent_defaults(dataset: Dataset | Graph, query: NamedQuery) -> list[str]:
+    """The parameters whose default names a term the data does not hold.
+
+    The library's defaults name the bundled corpus's actors (``grantee = :Ukraine``); on
+    other data they would make a question answer nothing. Bind these to ``None`` to leave
+    them open (every value), and say so.
+
+    Examples
+    --------
+    >>> from rdflib import Dataset
+    >>> absent_defaults(Dataset(), get_query("cq1-permissions"))
+    ['grantee', 'supplier', 'country']
+    """
+    absent = []
+    for param in query.parameters:
+        if param.default is None:
+            continue
+        term = parse_term(param.default)
+        if (
+            isinstance(term, URIRef)
+            and (term, None, None) not in dataset
+            and (None, None, term) not in dataset
+        ):
+            absent.append(param.name)
+    return absent
+
+
+def _bindings(query: NamedQuery, given: Mapping[str, str | Identifier | None]) -> dict[str, Identifier]:
     known = {p.name for p in query.parameters}
     unknown = sorted(set(given) - known)
     if unknown and query.parameters:
@@ -379,7 +407,7 @@ def run_query(
     dataset: Dataset | Graph,
     query: NamedQuery | str,
     *,
-    bindings: Mapping[str, str | Identifier] | None = None,
+    bindings: Mapping[str, str | Identifier | None] | None = None,
     timeout: float | None = None,
     max_rows: int | None = None,
 ) -> Rows:
@@ -392,7 +420,8 @@ def run_query(
     query : NamedQuery or str
         A query from the library (:func:`get_query`) or SPARQL text.
     bindings : mapping, optional
-        Parameter values: RDF terms, or strings as :func:`parse_term` reads them.
+        Parameter values: RDF terms, or strings as :func:`parse_term` reads them;
+        ``None`` leaves a parameter open (no value bound, not even its default).
     timeout : float, optional
         Seconds the query may run. With a time or row budget the query runs in a
         worker process that is stopped when the budget runs out (rdflib cannot be
