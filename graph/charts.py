@@ -8,9 +8,9 @@ Both take ``ax=None`` and return a :class:`~graph.draw.Drawing` listing what was
   permitted / permitted if / prohibited / not permitted / contested / unknown; "if" when it
   is permitted only under a condition the question leaves open (the purpose, say), starred
   when a prohibition would apply under such a condition.
-- :func:`draw_timeline`: one lane per grantor, one column per decision or statement in
-  date order (evenly spaced so that close dates stay readable), the marker's shape for
-  the kind of change and its fill for the confidence.
+- :func:`draw_timeline`: one lane per grantor on a true time axis, a numbered marker per
+  decision or statement (its shape and colour for the kind of change, its fill for the
+  confidence), items close in time stacked, and a key of the numbers under the chart.
 
 Examples
 --------
@@ -260,86 +260,168 @@ def draw_policy_matrix(
     return drawing
 
 
-def draw_timeline(dataset: Dataset, *, ax: Axes | None = None, width: int = 34) -> Drawing:
-    """Draw the decisions and statements per grantor, in date order.
+#: the width of an A4 page's text, in inches: a figure this wide is printed at its own size
+A4_WIDTH = 7.3
+#: the fill of a marker by the best confidence its sources give: solid, half, hollow
+CONFIDENCE_FILLS = (("high", ""), ("medium", "88"), ("low", None))
 
-    Returns
-    -------
-    Drawing
-        ``labels`` maps each item's label to its change kind; ``edges`` is empty.
-    """
+
+def _first_day(value: str) -> date:
+    """A date, a month (``2023-10``) or a year as the first day it names."""
+    parts = [int(p) for p in value[:10].split("-")]
+    return date(parts[0], *[*parts[1:], 1, 1][:2])
+
+
+def _stack(xs: Sequence[float], lanes: Sequence[Any], *, gap: float) -> list[int]:
+    """The level of each item in its lane: an item closer than ``gap`` to the one below stacks up."""
+    levels: list[int] = []
+    last: dict[Any, list[float]] = {}
+    for x, lane in zip(xs, lanes, strict=True):
+        taken = last.setdefault(lane, [])
+        level = next((k for k, at in enumerate(taken) if x - at > gap), len(taken))
+        if level == len(taken):
+            taken.append(x)
+        taken[level] = x
+        levels.append(level)
+    return levels
+
+
+def _lane_heights(
+    lanes: Sequence[Any], grantors: Sequence[Any], levels: Sequence[int]
+) -> tuple[dict[Any, float], float]:
+    """Where each lane sits (the first on top), as tall as its stack; and the total height."""
+    top = {lane: 0 for lane in lanes}
+    for grantor, level in zip(grantors, levels, strict=True):
+        top[grantor] = max(top[grantor], level)
+    lane_y: dict[Any, float] = {}
+    base = 0.0
+    for lane in reversed(lanes):
+        lane_y[lane] = base
+        base += _STEP * top[lane] + 1.0
+    return lane_y, base
+
+
+#: the height between two stacked items, in lanes
+_STEP = 0.5
+
+
+def _timeline_legend(ax: Axes) -> list[str]:
+    """The legend of the kinds (shape and colour) and the confidences (fill); its entries."""
     from matplotlib.lines import Line2D
 
-    rows = list(timeline(dataset))
-    if not rows:
-        raise ValueError("nothing to draw: no dated decision in the graph")
-    order = sorted(rows, key=lambda r: (str(r["date"]), str(r["grantor"]), str(r["item"])))
-    lanes = sorted({r["grantor"] for r in rows}, key=lambda g: label_of(dataset, g))
-    lane_y = {g: len(lanes) - 1 - i for i, g in enumerate(lanes)}
-    ax = _new_axes(ax, (max(10.0, 0.6 * len(order) + 3), 1.6 + 2.5 * len(lanes)))
-    drawing = Drawing(ax=ax, title="Decisions and statements, per grantor")
-    for x, row in enumerate(order):
-        change = str(row["change"])
-        kind = "statement" if change.startswith("statement") else change
-        marker, colour = CHANGE_MARKERS.get(kind, ("o", "#4d4d4d"))
-        confidence = str(row["confidence"])
-        filled = {"high": colour, "medium": colour + "88"}.get(confidence, "white")
-        y = lane_y[row["grantor"]]
-        ax.plot(
-            [x],
-            [y],
-            marker=marker,
-            markersize=11,
-            markerfacecolor=filled,
-            markeredgecolor=colour,
-            markeredgewidth=1.6,
-            linestyle="none",
-            zorder=3,
-        )
-        label = "\n".join(textwrap.wrap(str(row["label"]), width))
-        drawing.label_artists[str(row["item"])] = ax.annotate(
-            label,
-            (x, y),
-            xytext=(0, 12),
-            textcoords="offset points",
-            rotation=55,
-            fontsize=7.5,
-            ha="left",
-            va="bottom",
-            rotation_mode="anchor",
-        )
-        drawing.labels[str(row["label"])] = change
-        drawing.node_colours[str(row["label"])] = colour
-        drawing.positions[str(row["item"])] = (float(x), float(y))
-    for lane in lanes:
-        ax.axhline(lane_y[lane], color="#dddddd", linewidth=1, zorder=1)
-    ax.set_yticks([lane_y[g] for g in lanes])
-    ax.set_yticklabels([label_of(dataset, g) for g in lanes], fontsize=10)
-    ax.set_xticks(range(len(order)))
-    ax.set_xticklabels([str(r["date"]) for r in order], rotation=90, fontsize=8)
-    ax.set_xlim(-0.8, len(order) - 0.2)
-    ax.set_ylim(-0.5, len(lanes) - 0.5 + 0.9)
-    for spine in ("top", "right", "left"):
-        ax.spines[spine].set_visible(False)
     handles: list[Any] = [
-        Line2D([0], [0], marker=m, color="none", markerfacecolor=c, markeredgecolor=c, markersize=9, label=k)
+        Line2D([0], [0], marker=m, color="none", markerfacecolor=c, markeredgecolor=c, markersize=8, label=k)
         for k, (m, c) in CHANGE_MARKERS.items()
     ]
+    grey = "#4d4d4d"  # confidence by fill, on a shape no kind uses
     handles += [
         Line2D(
             [0],
             [0],
-            marker="o",
+            marker="h",
             color="none",
-            markerfacecolor=f,
-            markeredgecolor="#4d4d4d",
-            markersize=9,
+            markerfacecolor="white" if suffix is None else grey + suffix,
+            markeredgecolor=grey,
+            markersize=8,
             label=f"{name} confidence",
         )
-        for name, f in (("high", "#4d4d4d"), ("medium", "#4d4d4d88"), ("low", "white"))
+        for name, suffix in CONFIDENCE_FILLS
     ]
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
-    drawing.legend = [str(h.get_label()) for h in handles]
-    drawing.note = "Evenly spaced in date order; the axis shows each item's date."
-    ax.set_title(drawing.title, fontsize=13, loc="left")
+    ax.legend(
+        handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=5, frameon=False, fontsize=7.5
+    )
+    return [str(h.get_label()) for h in handles]
+
+
+def _time_axis(ax: Axes, xs: Sequence[float], span: float) -> None:
+    """Dates on the x axis, each tick once, the year shown where it changes."""
+    import matplotlib.dates as mdates
+
+    locator = mdates.AutoDateLocator(minticks=4, maxticks=9)  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+    ax.tick_params(axis="x", labelsize=8)
+    ax.set_xlim(min(xs) - span * 0.03, max(xs) + span * 0.06)
+
+
+def draw_timeline(dataset: Dataset, *, ax: Axes | None = None, width: int = 100) -> Drawing:
+    """Draw the decisions and statements per grantor on a true time axis.
+
+    Each item is a numbered marker in its grantor's lane at its date (a month or a year at
+    its first day): the shape and colour say the kind of change, the fill the best
+    confidence its sources give (solid high, half medium, hollow low). Items close in time
+    stack within their lane. The key under the chart gives each number's date, grantor,
+    label and kind (lines wrap at ``width`` characters), so the chart stays legible at the
+    width of an A4 page.
+
+    Returns
+    -------
+    Drawing
+        ``labels`` maps each item's label to its change kind; ``positions`` each item to
+        its (date number, height); ``label_artists`` each item to its number; ``edges`` is
+        empty.
+    """
+    import matplotlib.dates as mdates
+
+    rows = list(timeline(dataset))
+    if not rows:
+        raise ValueError("nothing to draw: no dated decision in the graph")
+    order = sorted(rows, key=lambda r: (_first_day(str(r["date"])), str(r["grantor"]), str(r["item"])))
+    lanes = sorted({r["grantor"] for r in rows}, key=lambda g: label_of(dataset, g))
+    xs = [float(mdates.date2num(_first_day(str(r["date"])))) for r in order]  # type: ignore[no-untyped-call]
+    span = max(max(xs) - min(xs), 30.0)
+    grantors = [r["grantor"] for r in order]
+    levels = _stack(xs, grantors, gap=span * 0.035)
+    lane_y, height = _lane_heights(lanes, grantors, levels)
+    ax = _new_axes(ax, (A4_WIDTH, 1.4 + 0.32 * height + 0.22 * len(order)))
+    drawing = Drawing(ax=ax, title="Decisions and statements, per grantor")
+    key: list[str] = []
+    for number, (x, level, row) in enumerate(zip(xs, levels, order, strict=True), start=1):
+        change, confidence = str(row["change"]), str(row["confidence"])
+        marker, colour = CHANGE_MARKERS.get(change.split(":", 1)[0], ("o", "#4d4d4d"))
+        suffix = dict(CONFIDENCE_FILLS).get(confidence)
+        y = lane_y[row["grantor"]] + _STEP * level
+        ax.plot(
+            [x],
+            [y],
+            marker=marker,
+            markersize=9,
+            markerfacecolor="white" if suffix is None else colour + suffix,
+            markeredgecolor=colour,
+            markeredgewidth=1.4,
+            linestyle="none",
+            zorder=3,
+        )
+        drawing.label_artists[str(row["item"])] = ax.annotate(
+            str(number), (x, y), xytext=(6, 0), textcoords="offset points", fontsize=7, va="center"
+        )
+        entry = f"{number:>2}  {row['date']!s:<10}  {label_of(dataset, row['grantor'])}: {row['label']}"
+        key.extend(
+            textwrap.wrap(f"{entry} ({change}, {confidence} confidence)", width, subsequent_indent=" " * 16)
+        )
+        drawing.labels[str(row["label"])] = change
+        drawing.node_colours[str(row["label"])] = colour
+        drawing.positions[str(row["item"])] = (x, y)
+    for lane in lanes:
+        ax.axhline(lane_y[lane], color="#dddddd", linewidth=1, zorder=1)
+    ax.set_yticks([lane_y[g] for g in lanes])
+    ax.set_yticklabels([label_of(dataset, g) for g in lanes], fontsize=9)
+    _time_axis(ax, xs, span)
+    ax.set_ylim(-0.5, height - 0.5)
+    for spine in ("top", "right", "left"):
+        ax.spines[spine].set_visible(False)
+    drawing.legend = _timeline_legend(ax)
+    ax.annotate(
+        "\n".join(key),
+        (0, 0),
+        xycoords="axes fraction",
+        xytext=(0, -24),
+        textcoords="offset points",
+        va="top",
+        ha="left",
+        fontsize=7,
+        family="monospace",
+    )
+    drawing.note = "On a time axis; items close in time stack in their lane; the key gives each number."
+    ax.set_title(drawing.title, fontsize=12, loc="left", pad=40)
     return drawing

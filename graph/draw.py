@@ -578,11 +578,32 @@ def draw_policy(
     return drawing
 
 
+#: words a left operand's label may end with that already link it to its value
+_LINKING = {"from", "to", "of", "in", "into", "within", "near", "by", "with", "at", "on"}
+
+
 def _condition_text(dataset: Dataset, left: Any, operator: Any, rights: list[Any]) -> str:
+    """A condition as an English phrase.
+
+    "across the border from Kharkiv Oblast", "purpose is air defence or counter-fire",
+    "place within Russia": each name once, no "is" after a linking word.
+    """
     left_text = label_of(dataset, left)
-    op = str(operator).rsplit("/", 1)[-1]
-    values = ", ".join(sorted(label_of(dataset, r) for r in rights))
-    return f"{left_text} {operator_words(op)} {values}"
+    words = operator_words(str(operator).rsplit("/", 1)[-1])
+    labels = sorted({label_of(dataset, r) for r in rights})  # one name once, however many terms
+    if words == "is one of" and len(labels) == 1:
+        words = "is"
+    if words in ("is", "is one of") and left_text.split()[-1].lower() in _LINKING:
+        words = ""  # "across the border from" already links to its value
+    joiner = " and " if words == "is all of" else " or "
+    values = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + joiner + labels[-1]
+    if words in ("is one of", "is all of", "is none of"):
+        words = {"is one of": "is", "is none of": "is neither", "is all of": "is"}[words]
+        if words == "is neither" and len(labels) == 1:
+            words = "is not"
+        elif words == "is neither":
+            values = ", ".join(labels[:-1]) + " nor " + labels[-1]
+    return " ".join(part for part in (left_text, words, values) if part)
 
 
 def save(drawing: Drawing, path: str | Sequence[str], *, dpi: int = 150) -> None:

@@ -22,6 +22,7 @@ True
 from __future__ import annotations
 
 import base64
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from html import escape
@@ -103,9 +104,7 @@ class Report:
                 )
                 parts.append(
                     "<tbody>"
-                    + "".join(
-                        "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows
-                    )
+                    + "".join("<tr>" + "".join(_cell(c) for c in row) + "</tr>" for row in rows)
                     + "</tbody></table>"
                 )
             parts.append("</section>")
@@ -145,6 +144,7 @@ nav ol { columns: 2; color: #5b6475; }
 table { border-collapse: collapse; width: 100%; font-size: 13px; margin: .4em 0 1em; }
 th, td { border: 1px solid #d8dde6; padding: .3em .5em; text-align: left; vertical-align: top; }
 th { background: #eef1f5; }
+td.date { white-space: nowrap; }
 figure { margin: 1em 0; } figure img { max-width: 100%; height: auto; border: 1px solid #eef1f5; }
 figcaption, .none { color: #5b6475; font-size: .9em; }
 @media print { nav { display: none; } section { break-inside: avoid-page; } }
@@ -165,11 +165,31 @@ def _text(dataset: Dataset, node: Node | None) -> str:
     return str(node)
 
 
+_DATE = re.compile(r"\d{4}(-\d{2}){0,2}")
+
+
+def _cell(text: str) -> str:
+    """A table cell; a date stays on one line."""
+    return f'<td class="date">{escape(text)}</td>' if _DATE.fullmatch(text) else f"<td>{escape(text)}</td>"
+
+
+def _heading(variable: str) -> str:
+    """A column heading for a query variable, in words: ``carriedOverFrom`` is "Carried over from".
+
+    >>> _heading("attributedTo"), _heading("ruleLabel"), _heading("since")
+    ('Attributed to', 'Rule', 'Since')
+    """
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", variable).lower().split()
+    if len(words) > 1 and words[-1] == "label":  # the label stands for the thing itself
+        words = words[:-1]
+    return " ".join(words).capitalize()
+
+
 def _table(
     dataset: Dataset, rows: Rows, columns: list[str] | None = None
 ) -> tuple[list[str], list[list[str]]]:
     names = columns or list(rows.variables)
-    return names, [[_text(dataset, row.get(name)) for name in names] for row in rows]
+    return [_heading(n) for n in names], [[_text(dataset, row.get(name)) for name in names] for row in rows]
 
 
 def _svg(drawing: object) -> bytes:

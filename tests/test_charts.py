@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-
-import numpy as np
+from itertools import pairwise
 
 from graph.charts import OUTCOME_COLOURS, default_places, draw_policy_matrix, draw_timeline, matrix_rows
 from graph.draw import save
@@ -63,21 +62,35 @@ def test_default_places_are_grouped_by_state(dataset):
     assert PGR.Chisinau not in places and PGR.Russia not in places
 
 
-def test_timeline_draws_every_dated_item_without_overlapping_labels(dataset):
+def test_timeline_is_on_a_true_time_axis_with_a_key_and_no_overlaps(dataset):
+    import matplotlib.dates as mdates
+
+    from graph.history import timeline
+
     drawing = draw_timeline(dataset)
     assert drawing.labels["US permission for counter-fire into Russia near Kharkiv"] == "reversed"
     assert drawing.labels["Blinken hints US policy may change"] == "statement: hint"
-    assert len(drawing.positions) == len(drawing.labels) >= 20
-    xs = [x for x, _ in drawing.positions.values()]
-    assert sorted(xs) == list(range(len(xs)))  # one column per item
+    rows = list(timeline(dataset))
+    assert len(drawing.positions) == len(rows) >= 20
+    for row in rows:  # each item at its date, a month at its first day
+        text = str(row["date"])
+        day = date.fromisoformat(text if len(text) == 10 else text + "-01")
+        assert drawing.positions[str(row["item"])][0] == mdates.date2num(day)
     figure = drawing.ax.figure
     figure.canvas.draw()
     renderer = figure.canvas.get_renderer()
-    boxes = [_rotated_box(a, renderer) for a in drawing.label_artists.values()]
-    clashes = [
-        (i, j) for i in range(len(boxes)) for j in range(i + 1, len(boxes)) if _overlap(boxes[i], boxes[j])
-    ]
-    assert clashes == []
+    ticks = [t.get_text() for t in drawing.ax.get_xticklabels() if t.get_text()]
+    assert len(ticks) >= 4 and all(a != b for a, b in pairwise(ticks))  # no date twice in a row
+    assert len({mdates.num2date(x).date() for x in drawing.ax.get_xticks()}) == len(drawing.ax.get_xticks())
+    numbers = [a.get_window_extent(renderer) for a in drawing.label_artists.values()]
+    assert not [(a, b) for i, a in enumerate(numbers) for b in numbers[i + 1 :] if a.overlaps(b)]
+    key = next(t.get_text() for t in drawing.ax.texts if t.get_text().startswith(" 1  "))
+    flat = " ".join(key.split())
+    assert all(" ".join(str(r["label"]).split()) in flat for r in rows)
+    # kinds by shape, confidence by fill on a shape no kind uses: no legend entry shares a marker
+    markers = [h.get_marker() for h in drawing.ax.get_legend().legend_handles]
+    kinds = markers[:-3]
+    assert len(set(kinds)) == len(kinds) and not set(markers[-3:]) & set(kinds)
 
 
 def test_charts_save_as_png_and_svg(dataset, tmp_path):
@@ -86,27 +99,3 @@ def test_charts_save_as_png_and_svg(dataset, tmp_path):
     assert "Sullivan on counter-fire" in svg and "<text" in svg
     save(draw_policy_matrix(dataset, day=date(2024, 6, 20), actor=PGR.Ukraine), str(tmp_path / "m.png"))
     assert (tmp_path / "m.png").read_bytes()[:4] == b"\x89PNG"
-
-
-def _rotated_box(annotation, renderer):
-    """The four corners, in display units, of a rotated text's own rectangle."""
-    annotation.set_rotation(0)
-    box = annotation.get_window_extent(renderer)
-    annotation.set_rotation(55)
-    anchor = np.array([box.x0, box.y0])
-    corners = np.array([[box.x0, box.y0], [box.x1, box.y0], [box.x1, box.y1], [box.x0, box.y1]]) - anchor
-    angle = np.radians(55)
-    turn = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
-    return corners @ turn.T + anchor
-
-
-def _overlap(a, b) -> bool:
-    """Separating axis test for two convex quadrilaterals."""
-    for shape in (a, b):
-        for i in range(4):
-            edge = shape[(i + 1) % 4] - shape[i]
-            axis = np.array([-edge[1], edge[0]])
-            pa, pb = a @ axis, b @ axis
-            if pa.max() <= pb.min() or pb.max() <= pa.min():
-                return False
-    return True

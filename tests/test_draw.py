@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import matplotlib.pyplot as plt
 from matplotlib.colors import to_hex
 
@@ -128,8 +130,9 @@ def test_policy_diagram_shows_who_may_do_what_where(dataset):
     assert {"United States", "Ukraine"} <= labels
     assert "MAY: counter-fire across the border from Kharkiv Oblast" in labels
     assert "MAY NOT: no strikes on civilian infrastructure" in labels
-    assert "across the border from is Kharkiv Oblast" in labels
+    assert "across the border from Kharkiv Oblast" in labels  # reads as English: no "from is"
     assert "place within Russia" in labels
+    assert not any(label.endswith("Russia, Russia") for label in labels)
     rule_colours = {
         text: drawing.node_colours[key] for text, key in drawing.labels.items() if text.startswith("MAY")
     }
@@ -152,3 +155,16 @@ def test_functions_draw_on_a_given_axes_and_save_png_and_svg(dataset, tmp_path):
     drawing = draw_actor_network(actor_view(dataset))
     save(drawing, str(tmp_path / "actors.png"))
     assert (tmp_path / "actors.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_every_condition_reads_as_english(dataset):
+    labels = set()
+    for policy in policies(dataset):
+        labels |= set(draw_policy(dataset, policy).labels)
+        plt.close("all")
+    assert "purpose is air defence or counter-fire" in labels
+    assert "target type is attack aircraft, attacking forces, incoming missile or massing troops" in labels
+    for label in labels:
+        assert " is one of " not in label and not re.search(r"\b(from|within|to) is\b", label), label
+        values = label.split(" is ", 1)[-1].replace(" or ", ", ").split(", ")
+        assert len(values) == len(set(values)), label  # each name once

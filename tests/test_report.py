@@ -165,3 +165,15 @@ def test_the_briefing_renders_in_chromium(browser, briefing, tmp_path):
     assert_not_blank(tmp_path / "briefing.png")
     assert outside == []
     context.close()
+
+
+def test_headers_are_words_and_dates_stay_on_one_line(briefing):
+    import re
+
+    html = briefing.html()
+    headers = re.findall(r"<th>([^<]*)</th>", html)
+    assert headers and "Attributed to" in headers
+    assert not [h for h in headers if re.search(r"[a-z][A-Z]", h)], headers  # no variable names
+    dates = re.findall(r'<td class="date">([^<]*)</td>', html)
+    assert dates and all(re.fullmatch(r"\d{4}(-\d{2}){0,2}", d) for d in dates)
+    assert "td.date { white-space: nowrap; }" in html
