@@ -125,8 +125,17 @@ def _dot_quote(value: str) -> str:
 
 
 def to_dot(graph: nx.MultiDiGraph) -> str:
-    """Graphviz DOT for a flat view: every attribute kept, every string quoted and escaped."""
-    lines = [f"digraph {_dot_quote(str(graph.graph.get('name', 'policygraph')))} {{", "  rankdir=LR;"]
+    """Graphviz DOT for a flat view: every attribute kept, every string quoted and escaped.
+
+    The drawing is scaled down to at most an A3 page (16.5 x 11.7 in) when it would be
+    larger, so the entity view does not render to a poster of ten thousand pixels.
+    """
+    lines = [
+        f"digraph {_dot_quote(str(graph.graph.get('name', 'policygraph')))} {{",
+        "  rankdir=LR;",
+        '  size="16.5,11.7"; ratio=compress; overlap=false;',
+        "  node [shape=box, style=rounded, fontsize=10]; edge [fontsize=8];",
+    ]
     for node, data in sorted(graph.nodes(data=True)):
         node_attrs = ", ".join(f"{k}={_dot_quote(str(v))}" for k, v in sorted(data.items()))
         lines.append(f"  {_dot_quote(str(node))} [{node_attrs}];")

@@ -66,6 +66,8 @@ def test_dot_renders_with_graphviz(dataset, view, tmp_path):
     assert groups.count("edge") == expected.number_of_edges()
     words = {t.text for t in svg.iter("{http://www.w3.org/2000/svg}text")}
     assert "Ukraine" in words
+    width, height = (float(svg.get(side).removesuffix("pt")) for side in ("width", "height"))
+    assert width <= 16.5 * 72 + 1 and height <= 11.7 * 72 + 1  # at most an A3 page, not a poster
 
 
 def test_dot_escapes_what_would_break_it():
