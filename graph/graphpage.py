@@ -1,10 +1,14 @@
 """The interactive graph page: one offline HTML file to explore the graph and its sources.
 
 Two views, the actor network (:func:`graph.project.actor_view`) and every entity
-(:func:`graph.project.to_networkx`), laid out here and drawn in the browser as SVG.
-The page pans and zooms, filters by relation, type, source and date, and shows the
-facts and sources of a clicked node or edge. Everything (script, style, data) is
-inline: the page loads nothing from anywhere.
+(:func:`graph.project.to_networkx`), laid out here and drawn in the browser by
+Cytoscape.js (vendored from the npm registry, ``graph/web/cytoscape.min.js``, MIT
+licence beside it). Edges are coloured by relation, with a legend; a search selects
+and centres what it finds; a click shows a node's or an edge's facts and sources; a
+node's neighbourhood can be focused, expanded and collapsed; a day slider shows what
+was known, and what was in force, on a day; Cytoscape's layouts rearrange the view, and
+the entity view can group its nodes by type. Everything (library, script, style, data)
+is inline: the page loads nothing from anywhere.
 
 An edge stands for one relation between two nodes; each source that claims it is
 listed with its date (the claim's date, else the source's), confidence and
@@ -18,12 +22,13 @@ Examples
 ['actors', 'entities']
 >>> edge = next(e for e in data["views"]["actors"]["edges"] if e["relation"] == "supports")
 >>> sorted(edge["claims"][0])
-['attributed_to', 'claim', 'confidence', 'date', 'source']
+['attributed_to', 'claim', 'confidence', 'date', 'end', 'source', 'start']
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -113,6 +118,9 @@ def _view(dataset: Dataset, view: str, dates: dict[str, str]) -> dict[str, Any]:
                 "confidence": data.get("confidence", ""),
                 "attributed_to": data.get("attributed_to", ""),
                 "claim": short(URIRef(claim)) if claim and not claim.startswith("_:") else claim,
+                # in force from, until (the decision it comes from; see graph.export)
+                "start": data.get("start", ""),
+                "end": data.get("end", ""),
             }
         )
     edges: list[dict[str, Any]] = []
@@ -157,8 +165,13 @@ def graph_page(dataset: Dataset, *, title: str = "policygraph: the graph") -> st
 
     from graph.resources import web_asset
 
-    data = json.dumps(graph_data(dataset), separators=(",", ":")).replace("<", "\\u003c")
-    return web_asset("graph.html").replace("{{TITLE}}", escape(title)).replace("/*DATA*/{}", data)
+    values = {
+        "{{TITLE}}": escape(title),
+        "/*CYTOSCAPE*/": web_asset("cytoscape.min.js").replace("</script", "<\\/script"),
+        "/*DATA*/{}": json.dumps(graph_data(dataset), separators=(",", ":")).replace("<", "\\u003c"),
+    }
+    # one pass: a placeholder inside the data or the library is never filled in
+    return re.sub("|".join(re.escape(k) for k in values), lambda m: values[m[0]], web_asset("graph.html"))
 
 
 def write_graph_page(dataset: Dataset, path: str | Path, *, title: str = "policygraph: the graph") -> Path:

@@ -79,40 +79,89 @@ def _shown(page) -> tuple[int, int]:
     return int(shown.get_attribute("data-nodes")), int(shown.get_attribute("data-edges"))
 
 
-def test_the_graph_page_renders_offline_and_filters(browser, graph_file, dataset, tmp_path):
+def _visible(page, selector: str) -> set[str]:
+    """The ids of the elements Cytoscape shows (not hidden by a filter or a focus)."""
+    return set(page.evaluate(f"cy.$({selector!r}).filter((e) => !e.hasClass('hidden')).map((e) => e.id())"))
+
+
+@pytest.fixture()
+def graph_page(browser, graph_file):
+    """The graph page open in Chromium with the network off; no error and no outside request allowed."""
     context, outside = offline_context(browser, viewport={"width": 1400, "height": 900})
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(graph_file.as_uri())
-    data = graph_data(dataset)["views"]["actors"]
-    linked = {e["s"] for e in data["edges"]} | {e["t"] for e in data["edges"]}
-    assert _shown(page) == (len(linked), len(data["edges"]))
-    assert page.locator("#nodes g.node:not(.hidden)").count() == len(linked)
+    page.wait_for_function("window.cy && cy.nodes().length > 0")
+    yield page
+    assert errors == [] and outside == []
+    context.close()
 
-    supports = sum(1 for e in data["edges"] if e["relation"] == "supports")
+
+@pytest.fixture(scope="module")
+def actors(dataset):
+    return graph_data(dataset)["views"]["actors"]
+
+
+def test_the_graph_page_colours_relations_filters_and_finds(graph_page, actors):
+    page = graph_page
+    linked = {e["s"] for e in actors["edges"]} | {e["t"] for e in actors["edges"]}
+    assert _shown(page) == (len(linked), len(actors["edges"]))
+    assert _visible(page, "node") == linked
+    # edges coloured by relation, with a legend line beside each relation's box
+    colours = page.evaluate(
+        "Object.fromEntries(cy.edges().map((e) => [e.data('relation'), e.style('line-color')]))"
+    )
+    assert len(set(colours.values())) == len(colours) > 3
+    assert page.locator("#f-relation .line").count() == len(colours)
+    supports = sum(1 for e in actors["edges"] if e["relation"] == "supports")
     assert supports > 0
     page.uncheck("#f-relation input[data-value='supports']")
-    assert _shown(page)[1] == len(data["edges"]) - supports
+    assert _shown(page)[1] == len(actors["edges"]) - supports
     page.check("#f-relation input[data-value='supports']")
+    # search selects and centres, and says what it found
+    page.fill("#search", "United Kingdom")
+    page.press("#search", "Enter")
+    assert page.inner_text("#found") == "1 found"
+    assert page.evaluate("cy.$(':selected').map((n) => n.data('label'))") == ["United Kingdom"]
+    assert "src:uk-gov-2023-05-11-storm-shadow" in page.inner_text("#details")
+    page.fill("#search", "Atlantis")
+    page.press("#search", "Enter")
+    assert page.inner_text("#found") == "nothing found"
 
-    earliest = min(c["date"] for e in data["edges"] for c in e["claims"] if c["date"])
+
+def test_the_graph_page_focuses_a_neighbourhood_and_moves_in_time(graph_page, actors):
+    page = graph_page
+    edges = actors["edges"]
+    linked = {e["s"] for e in edges} | {e["t"] for e in edges}
+    uk = "https://w3id.org/policygraph/id/UnitedKingdom"
+    page.evaluate(f"focusOn({uk!r})")
+    neighbours = {uk} | {e["t"] for e in edges if e["s"] == uk} | {e["s"] for e in edges if e["t"] == uk}
+    assert _visible(page, "node") == neighbours
+    page.click("#expand")
+    assert neighbours < _visible(page, "node")
+    page.click("#collapse")
+    assert _visible(page, "node") == neighbours
+    page.click("#unfocus")
+    assert _visible(page, "node") == linked
+    # the day slider: what had been reported, and was in force, on the earliest day
+    earliest = min(c["date"] for e in edges for c in e["claims"] if c["date"])
     page.locator("#date").fill("0")
-    dated_by_then = sum(
-        1 for e in data["edges"] if any(not c["date"] or c["date"] <= earliest for c in e["claims"])
-    )
     assert page.inner_text("#date-label") == earliest
-    assert _shown(page)[1] == dated_by_then < len(data["edges"])
+    known = sum(1 for e in edges if any(not c["date"] or c["date"] <= earliest for c in e["claims"]))
+    assert _shown(page)[1] <= known < len(edges)
     page.locator("#date").fill(str(page.locator("#date").get_attribute("max")))
+    assert _shown(page)[1] == len(edges)
 
-    page.click("g.node[data-id='https://w3id.org/policygraph/id/UnitedKingdom'] circle")
-    details = page.inner_text("#details")
-    assert "United Kingdom" in details and "src:uk-gov-2023-05-11-storm-shadow" in details
 
+def test_the_graph_page_lays_out_and_groups_by_type(graph_page, actors, dataset, tmp_path):
+    page = graph_page
+    page.select_option("#layout", "concentric")
+    assert _shown(page)[1] == len(actors["edges"])
     page.click("button[data-view='entities']")
     entities = graph_data(dataset)["views"]["entities"]
     assert _shown(page)[1] == len(entities["edges"])
+    page.check("#group")
+    assert page.evaluate("cy.nodes(':parent').length") == len({n["type"] for n in entities["nodes"]})
     page.screenshot(path=tmp_path / "graph-page.png")
     assert_not_blank(tmp_path / "graph-page.png")
-    assert errors == [] and outside == []
-    context.close()
