@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import signal
 import socket
 import subprocess
@@ -321,10 +322,36 @@ def test_serve_command_starts_answers_and_stops(tmp_path):
         status, _, body = fetch(url + "sparql?query=" + urllib.parse.quote("ASK { ?s a pg:State }"))
         assert status == 200 and json.loads(body)["boolean"] is True
     finally:
-        process.send_signal(signal.SIGINT)
-        _, rest = process.communicate(timeout=120)
-    assert process.returncode == 0 and "stopped" in rest
+        rest = _stop(process, signal.SIGINT)
+    assert process.returncode == 0 and "stopped" in rest, (process.returncode, rest)
     assert not list(Path(tmp_path).iterdir())  # wrote nothing
+
+
+def _stop(process: subprocess.Popen[str], how: signal.Signals) -> str:
+    """Signal the server, wait for it (not for the end of its stderr, which a child could
+    hold), and return what it printed; it is killed and its pipe closed whatever happens,
+    so no test leaves a process or an open file behind."""
+    process.send_signal(how)
+    try:
+        process.wait(timeout=300)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.stderr is not None
+    printed, deadline = [], time.monotonic() + 60
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([process.stderr], [], [], 1.0)
+            if not ready:
+                continue
+            chunk = os.read(process.stderr.fileno(), 65536)
+            if not chunk:
+                break
+            printed.append(chunk)
+    finally:
+        process.stderr.close()
+    return b"".join(printed).decode("utf-8", "replace")
 
 
 def _children(pid: int) -> set[int]:
@@ -375,8 +402,7 @@ def test_stopping_the_server_stops_its_workers(tmp_path, how):
     assert status == 200
     workers = _children(process.pid)
     assert len(workers) >= 2, workers
-    process.send_signal(how)
-    _, rest = process.communicate(timeout=120)
+    rest = _stop(process, how)
     if how == signal.SIGTERM:
         assert process.returncode == 0 and "stopped" in rest
     assert _gone(workers), f"workers left running: {workers}"
