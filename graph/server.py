@@ -3,8 +3,9 @@
 =================  ====================================================================
 path               what it answers
 =================  ====================================================================
-``/``              the query page: an editor, the named queries, a results table and
-                   the policy check as a form (one HTML file, no outside assets)
+``/``              the query page: YASGUI (vendored, served from here) with the
+                   library queries as tabs, results with labels, and the policy check
+                   as a form and a card; nothing loads from outside
 ``/sparql``        the SPARQL 1.1 Protocol: GET, POST ``application/sparql-query`` or
                    form-encoded; ``default-graph-uri`` and ``named-graph-uri``; the
                    answer negotiated from ``Accept`` (or ``format=json|xml|csv|tsv|
@@ -196,7 +197,7 @@ def _page_data(dataset: Dataset, *, allow_update: bool) -> dict[str, Any]:
     return {"queries": queries, "names": names, "prefixes": prefixes, "update": allow_update}
 
 
-_EDITOR_PREFIXES = {"", "pg", "odrl", "prov", "rdfs", "skos", "dcterms", "geo", "xsd", "rdf"}
+_EDITOR_PREFIXES = {"", "pg", "src", "odrl", "prov", "rdfs", "skos", "dcterms", "geo", "xsd", "rdf"}
 
 
 def query_page(dataset: Dataset, *, allow_update: bool = False) -> str:
@@ -288,6 +289,8 @@ class _Handler(BaseHTTPRequestHandler):
             return Reply(200, "text/html; charset=utf-8", endpoint.page)
         if path == "/queries":
             return Reply(200, "application/json", endpoint.queries)
+        if path in _ASSETS:
+            return Reply(200, _ASSETS[path], endpoint.asset(path), (("Cache-Control", "max-age=86400"),))
         if path == "/check":
             try:
                 fields = parse_qs(query, keep_blank_values=False, errors="strict")
@@ -342,11 +345,18 @@ class _Handler(BaseHTTPRequestHandler):
         """Log nothing here: the endpoint logs each request once, in ``_dispatch``."""
 
 
-# the pages load nothing from outside: scripts and styles are inline, requests go to this server only
+# the pages load nothing from outside: scripts and styles are inline or served here (YASGUI),
+# requests go to this server only
 _PAGE_POLICY = (
-    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
-    "connect-src 'self'; form-action 'self'; base-uri 'none'"
+    "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src data:; font-src data:; connect-src 'self'; form-action 'self'; base-uri 'none'"
 )
+
+#: the vendored YASGUI files the query page loads from this server, and their media types
+_ASSETS = {
+    "/yasgui.min.js": "text/javascript; charset=utf-8",
+    "/yasgui.min.css": "text/css; charset=utf-8",
+}
 
 
 class Endpoint:
@@ -420,6 +430,15 @@ class Endpoint:
         shown = f"[{bound_host}]" if ":" in str(bound_host) else str(bound_host)
         self.url = f"http://{shown}:{bound_port}/"
         self._thread: threading.Thread | None = None
+        self._assets: dict[str, bytes] = {}
+
+    def asset(self, path: str) -> bytes:
+        """A vendored file the query page loads (YASGUI), read once."""
+        from graph.resources import web_asset
+
+        if path not in self._assets:
+            self._assets[path] = web_asset(path.lstrip("/")).encode("utf-8")
+        return self._assets[path]
 
     def log(self, line: str) -> None:
         """Write one line about a request to stderr, unless quiet."""

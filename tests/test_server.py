@@ -271,6 +271,11 @@ def test_the_query_page_loads_nothing_from_outside(endpoint):
     assert "cq1-permissions" in page
     for needle in ('src="http', "src='http", 'href="http', "@import", "cdn"):
         assert needle not in page.lower()
+    # YASGUI comes from this server, with its licence in the package
+    for asset, media in (("yasgui.min.js", "text/javascript"), ("yasgui.min.css", "text/css")):
+        status, headers, body = fetch(endpoint.url + asset)
+        assert status == 200 and headers["Content-Type"].startswith(media) and len(body) > 50_000
+        assert f'"{asset}"' in page
 
 
 def test_named_queries_are_listed_with_their_bound_text(endpoint):
