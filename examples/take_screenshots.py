@@ -1,8 +1,9 @@
 """Take screenshots of the query page, the graph page and the briefing in headless Chromium.
 
-Serves the bundled corpus on a free loopback port, runs a competency question
-through the query page, opens the interactive graph page and the briefing for
-2024-06-05 with the network off, and writes three PNG files. Needs Chromium
+Serves the bundled corpus on a free loopback port, runs a competency question in its
+tab of the query page (YASGUI), opens the interactive graph page (Cytoscape.js) with
+the United Kingdom found and the briefing for 2024-06-05 with the network off, and
+writes three PNG files. Needs Chromium
 (Debian's ``chromium``, or set POLICYGRAPH_CHROMIUM) and Playwright.
 
     python examples/take_screenshots.py --out examples/screenshots
@@ -37,15 +38,17 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as scratch, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=FLAGS)
-        size = {"width": 1280, "height": 800}
+        size = {"width": 1440, "height": 900}
 
         with Endpoint(dataset, port=0, quiet=True) as endpoint:
             endpoint.start()
-            page = browser.new_page(viewport=size)
+            page = browser.new_page(viewport={"width": 1440, "height": 1000})
             page.goto(endpoint.url)
-            page.click("button[data-query='cq1-permissions']")
-            page.click("#run")
-            page.wait_for_selector("#result-table tbody tr")
+            page.wait_for_function("window.yasgui && yasgui.getTab()")
+            page.click("button[data-query='cq4-supporters']")
+            page.locator(".CodeMirror:visible").click()
+            page.keyboard.press("Control+Enter")
+            page.wait_for_selector(".yasr:visible .pg-label")
             page.screenshot(path=out / "query-page.png")
             page.close()
 
@@ -53,7 +56,11 @@ def main() -> int:
         page = offline.new_page()
         graph_file = write_graph_page(dataset, Path(scratch) / "graph.html")
         page.goto(graph_file.as_uri())
-        page.click("g.node[data-id='https://w3id.org/policygraph/id/UnitedKingdom'] circle")
+        page.wait_for_function("window.cy && cy.nodes().length > 0")
+        page.fill("#search", "United Kingdom")
+        page.press("#search", "Enter")
+        page.wait_for_function("document.getElementById('found').textContent === '1 found'")
+        page.evaluate("cy.stop(); cy.fit(cy.elements(':visible'), 30)")  # the whole network, one actor found
         page.screenshot(path=out / "graph-page.png")
 
         html, _, _ = write_report(make_report(dataset, day=date(2024, 6, 5)), Path(scratch) / "briefing")

@@ -240,7 +240,7 @@ def make_report(
             Rows("SELECT", in_force.variables, tuple(grouped)),
             ["policyLabel", "kind", "ruleLabel", "since", "sources"],
         )
-        force.tables.append((_text(dataset, grantor), ["policy", "kind", "rule", "since", "sources"], body))
+        force.tables.append((_text(dataset, grantor), header, body))
     if not in_force.rows:
         force.text = f"No rule in the graph was in force on {day}."
     sections.append(force)
@@ -253,7 +253,7 @@ def make_report(
         Section(
             f"What changed from {since} to {day}",
             "Decisions dated after the first day up to the second: granted, extended, narrowed or revoked.",
-            tables=[("", ["date", "grantor", "change", "policy", "about", "sources"], body)],
+            tables=[("", header, body)],
         )
     )
 
@@ -316,7 +316,7 @@ def make_report(
             "Sources",
             "Every source the graph is built from, with its confidence as a whole; "
             "the tables above say which source backs each answer.",
-            tables=[("", ["title", "publisher", "issued", "confidence", "IRI"], sources)],
+            tables=[("", ["Title", "Publisher", "Issued", "Confidence", "IRI"], sources)],
         )
     )
 
