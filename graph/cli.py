@@ -151,16 +151,25 @@ def cli() -> None:
     help="Diagram formats (repeat for several).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary line.")
+@click.option(
+    "--no-validate",
+    "no_validate",
+    is_flag=True,
+    help="With --store: load without checking the sources against the shapes first (for data "
+    "validated already; a build in memory always validates).",
+)
 @_store_option
-def build(sources: tuple[str, ...], out: str, formats: tuple[str, ...], quiet: bool, store: str) -> None:
+def build(
+    sources: tuple[str, ...], out: str, formats: tuple[str, ...], quiet: bool, no_validate: bool, store: str
+) -> None:
     """Build, validate and summarise the graph; answer the competency questions; write outputs.
 
     \b
     Writes OUT/graph.trig (every named graph), OUT/actor-network.{png,svg} and
     OUT/policy-NAME.{png,svg}. A broken source aborts the build and writes nothing.
-    With --store oxigraph:DIR or sparql:URL, loads the sources into that store instead
-    (all or nothing, through Oxigraph's parser) for the other commands to read with
-    the same --store; nothing is written to OUT.
+    With --store oxigraph:DIR or sparql:URL, validates the sources as a build does, then
+    loads them into that store instead (all or nothing, through Oxigraph's parser) for
+    the other commands to read with the same --store; nothing is written to OUT.
     """
     from graph.build import build as run_build
     from graph.results import to_table
@@ -175,8 +184,10 @@ def build(sources: tuple[str, ...], out: str, formats: tuple[str, ...], quiet: b
                     f"{name} is for the files a build writes; with --store the graph goes into the "
                     "store and no file is written: give one or the other"
                 )
-        _build_store(sources, spec, quiet=quiet)
+        _build_store(sources, spec, quiet=quiet, validated=not no_validate)
         return
+    if no_validate:
+        raise click.UsageError("--no-validate is for --store builds: a build in memory always validates")
     result = run_build(_sources(sources), out=out, formats=formats)
     s = result.summary
     click.echo(
@@ -205,8 +216,11 @@ def _titled(query: Any, dataset: Any) -> str:
     return title
 
 
-def _build_store(sources: Sequence[str], spec: Any, *, quiet: bool) -> None:
-    """Load sources into a store with a progress bar, then summarise what it holds."""
+def _build_store(sources: Sequence[str], spec: Any, *, quiet: bool, validated: bool = True) -> None:
+    """Validate the sources (unless told not to), load them into a store, then summarise it.
+
+    Sources that break the shapes leave the store as it was (exit 4).
+    """
     import time
 
     from rich.console import Console
@@ -220,6 +234,14 @@ def _build_store(sources: Sequence[str], spec: Any, *, quiet: bool) -> None:
 
     files = corpus_files() if not sources else find_sources(sources)
     started = time.perf_counter()
+    if validated:
+        from graph.errors import ValidationError
+        from graph.load import load
+        from graph.validate import validate
+
+        report = validate(load(_sources(sources)))
+        if not report.conforms:
+            raise ValidationError(report)
     console = Console(stderr=True)
     with Progress(
         TextColumn("loading sources"),
@@ -234,9 +256,10 @@ def _build_store(sources: Sequence[str], spec: Any, *, quiet: bool) -> None:
         corpus = ingest(_sources(sources), spec, progress=lambda n: progress.advance(task, n))
     took = time.perf_counter() - started
     s = summarize(corpus.dataset)
+    checked = "validation: conforms" if validated else "not validated (--no-validate)"
     click.echo(
         f"loaded {s.sources} sources into {spec} in {took:.1f} s: {s.entities} entities, {s.claims} claims, "
-        f"{s.policies} policies, {s.statements} statements, {s.triples} triples"
+        f"{s.policies} policies, {s.statements} statements, {s.triples} triples; {checked}"
     )
     if not quiet:
         for query, rows in competency_answers(corpus.dataset):

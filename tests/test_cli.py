@@ -386,3 +386,27 @@ def test_competency_questions_leave_absent_defaults_open(other_corpus):
 def test_table_cells_are_text_not_markup():
     done = run("query", "--sparql", 'SELECT ("[b]bold[/b]" AS ?v) WHERE {}')
     assert "[b]bold[/b]" in done.stdout
+
+
+def test_a_store_build_validates_first_unless_told_not_to(tmp_path, corpus_copy):
+    (corpus_copy / "zz-clash.ttl").write_text(
+        "@prefix : <https://w3id.org/policygraph/id/> .\n"
+        "@prefix pg: <https://w3id.org/policygraph/ontology#> .\n"
+        "@prefix src: <https://w3id.org/policygraph/source/> .\n"
+        "@prefix dcterms: <http://purl.org/dc/terms/> .\n"
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        "@prefix prov: <http://www.w3.org/ns/prov#> .\n"
+        'src:zz-clash a pg:NewsReport ; dcterms:title "Clash" ; dcterms:issued "2024-06-01"^^xsd:date ;\n'
+        "    dcterms:publisher :Reuters ; prov:wasAttributedTo :Reuters ;\n"
+        "    pg:confidence pg:MediumConfidence .\n"
+        ":Kharkiv a pg:Region .\n"
+    )
+    store = tmp_path / "x.store"
+    refused = run("build", str(corpus_copy), "--store", f"oxigraph:{store}", "--quiet")
+    assert refused.returncode == 4 and "is a pg:Region here but a pg:City" in refused.stderr
+    assert not store.exists()  # nothing loaded
+    loaded = run("build", str(corpus_copy), "--store", f"oxigraph:{store}", "--quiet", "--no-validate")
+    assert loaded.returncode == 0 and "not validated (--no-validate)" in loaded.stdout, loaded.stderr
+    assert store.is_dir()
+    usage = run("build", str(corpus_copy), "--no-validate")
+    assert usage.returncode == 2 and "--no-validate is for --store builds" in usage.stderr
