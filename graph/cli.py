@@ -790,21 +790,25 @@ def serve(
         allow_update=allow_update,
         quiet=quiet,
     )
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        click.echo(
-            f"policygraph: warning: listening on {host}: other machines can reach the endpoint", err=True
-        )
-    click.echo(
-        f"serving {len(corpus.sources)} sources at {endpoint.url} (query page) and {endpoint.url}sparql "
-        f"(SPARQL endpoint{', read-write' if allow_update else ', read-only'}); Ctrl-C stops",
-        err=True,
-    )
 
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt  # SIGTERM stops like Ctrl-C: the workers are stopped too
 
+    # SIGINT too: a process started in the background by a script inherits SIGINT ignored,
+    # and Python then leaves it ignored; Ctrl-C (or kill -INT) must stop the server anyway.
+    # Both are caught before the server says it is ready, so no signal after that is lost.
+    signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     try:
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            click.echo(
+                f"policygraph: warning: listening on {host}: other machines can reach the endpoint", err=True
+            )
+        click.echo(
+            f"serving {len(corpus.sources)} sources at {endpoint.url} (query page) and {endpoint.url}sparql "
+            f"(SPARQL endpoint{', read-write' if allow_update else ', read-only'}); Ctrl-C stops",
+            err=True,
+        )
         endpoint.serve_forever()
     except KeyboardInterrupt:
         click.echo("stopped", err=True)

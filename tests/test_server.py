@@ -312,12 +312,14 @@ def test_the_check_answers_as_the_engine_does(endpoint, dataset):
 @pytest.mark.slow
 def test_serve_command_starts_answers_and_stops(tmp_path):
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    # started as a script starts a job in the background: SIGINT inherited as ignored (which
+    # Python leaves ignored), then the same process becomes the server; Ctrl-C must stop it
+    background = (
+        "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+        "os.execv(sys.executable, [sys.executable, '-m', 'graph.cli', 'serve', '--port', '0', '--quiet'])"
+    )
     process = subprocess.Popen(
-        [sys.executable, "-m", "graph.cli", "serve", "--port", "0", "--quiet"],
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        cwd=tmp_path,
+        [sys.executable, "-c", background], stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path
     )
     try:
         assert process.stderr is not None
@@ -336,16 +338,16 @@ def _stop(process: subprocess.Popen[str], how: signal.Signals) -> str:
     """Signal the server, wait for it (not for the end of its stderr, which a child could
     hold), and return what it printed; it is killed and its pipe closed whatever happens,
     so no test leaves a process or an open file behind."""
-    process.send_signal(how)
-    try:
-        process.wait(timeout=300)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
     assert process.stderr is not None
-    printed, deadline = [], time.monotonic() + 60
     try:
+        process.send_signal(how)
+        try:
+            process.wait(timeout=300)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        printed, deadline = [], time.monotonic() + 60
         while time.monotonic() < deadline:
             ready, _, _ = select.select([process.stderr], [], [], 1.0)
             if not ready:
@@ -354,9 +356,9 @@ def _stop(process: subprocess.Popen[str], how: signal.Signals) -> str:
             if not chunk:
                 break
             printed.append(chunk)
+        return b"".join(printed).decode("utf-8", "replace")
     finally:
         process.stderr.close()
-    return b"".join(printed).decode("utf-8", "replace")
 
 
 def _children(pid: int) -> set[int]:
