@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import matplotlib
@@ -132,3 +134,31 @@ def decide_by_names(dataset, *, day, actor="Ukraine", **names):
     kinds = {"weapon": "weapon", "supplier": "actor", "target_type": "target-type", "place": "place"}
     terms = {key: resolve(dataset, value, kind=kinds[key]) for key, value in names.items()}
     return PolicyEngine(dataset).decide(Action(actor=resolve(dataset, actor, kind="actor"), day=day, **terms))
+
+
+#: a source's prefixes and its document, for tests that write a source of their own (11 lines)
+SOURCE_HEAD = """\
+@prefix :        <https://w3id.org/policygraph/id/> .
+@prefix pg:      <https://w3id.org/policygraph/ontology#> .
+@prefix src:     <https://w3id.org/policygraph/source/> .
+@prefix rdfs:    <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd:     <http://www.w3.org/2001/XMLSchema#> .
+@prefix prov:    <http://www.w3.org/ns/prov#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix geo:     <http://www.opengis.net/ont/geosparql#> .
+
+src:test-hostile a pg:NewsReport ; dcterms:title "Test fixture" ; dcterms:issued "2024-06-01"^^xsd:date ;
+    dcterms:publisher :Reuters ; prov:wasAttributedTo :Reuters ; pg:confidence pg:MediumConfidence .
+"""
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``policygraph ARGS`` in a subprocess with this environment (figures drawn off screen)."""
+    return subprocess.run(
+        [sys.executable, "-m", "graph.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=900,  # a bound for a hung command, not a speed test
+        env={**os.environ, "MPLBACKEND": "Agg"},
+    )

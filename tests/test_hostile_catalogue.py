@@ -13,15 +13,13 @@ import os
 import re
 import shlex
 import shutil
-import subprocess
-import sys
-import textwrap
 import tomllib
 import urllib.parse
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from conftest import SOURCE_HEAD, run_cli
 
 from graph.load import load
 from graph.resources import corpus_files
@@ -30,20 +28,8 @@ from graph.server import Endpoint
 HERE = Path(__file__).parent
 CATALOGUE = tomllib.loads((HERE / "data" / "hostile" / "catalogue.toml").read_text(encoding="utf-8"))
 
-#: a source's prefixes and document: what ``{head}`` stands for (11 lines)
-HEAD = textwrap.dedent("""\
-    @prefix :        <https://w3id.org/policygraph/id/> .
-    @prefix pg:      <https://w3id.org/policygraph/ontology#> .
-    @prefix src:     <https://w3id.org/policygraph/source/> .
-    @prefix rdfs:    <http://www.w3.org/2000/01/rdf-schema#> .
-    @prefix xsd:     <http://www.w3.org/2001/XMLSchema#> .
-    @prefix prov:    <http://www.w3.org/ns/prov#> .
-    @prefix dcterms: <http://purl.org/dc/terms/> .
-    @prefix geo:     <http://www.opengis.net/ont/geosparql#> .
-
-    src:test-hostile a pg:NewsReport ; dcterms:title "Test fixture" ; dcterms:issued "2024-06-01"^^xsd:date ;
-        dcterms:publisher :Reuters ; prov:wasAttributedTo :Reuters ; pg:confidence pg:MediumConfidence .
-    """)
+#: what ``{head}`` stands for
+HEAD = SOURCE_HEAD
 
 
 def test_the_catalogue_was_found_and_read():
@@ -85,14 +71,7 @@ def test_command_line(case, tmp_path):
     for path, value in case.get("put", {}).items():
         _put(tmp_path, path, value)
     args = shlex.split(case["run"].replace("{corpus}", "corpus"))
-    done = subprocess.run(
-        [sys.executable, "-m", "graph.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=900,
-        env={**os.environ, "MPLBACKEND": "Agg"},
-    )
+    done = run_cli(*args, cwd=tmp_path)
     said = done.stderr + done.stdout
     assert done.returncode == case["exit"], (done.returncode, said[-2000:])
     assert re.search(case["says"], said), said[-2000:]

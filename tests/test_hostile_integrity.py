@@ -6,29 +6,14 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import SOURCE_HEAD
 
 from graph.load import load
 from graph.validate import validate
 
 
 def _add(folder: Path, name: str, body: str) -> None:
-    (folder / name).write_text(
-        textwrap.dedent("""\
-        @prefix :        <https://w3id.org/policygraph/id/> .
-        @prefix pg:      <https://w3id.org/policygraph/ontology#> .
-        @prefix src:     <https://w3id.org/policygraph/source/> .
-        @prefix rdfs:    <http://www.w3.org/2000/01/rdf-schema#> .
-        @prefix xsd:     <http://www.w3.org/2001/XMLSchema#> .
-        @prefix prov:    <http://www.w3.org/ns/prov#> .
-        @prefix dcterms: <http://purl.org/dc/terms/> .
-        @prefix geo:     <http://www.opengis.net/ont/geosparql#> .
-
-        src:test-integrity a pg:NewsReport ;
-            dcterms:title "Test fixture" ; dcterms:issued "2024-06-01"^^xsd:date ;
-            dcterms:publisher :Reuters ; prov:wasAttributedTo :Reuters ; pg:confidence pg:MediumConfidence .
-        """)
-        + textwrap.dedent(body)
-    )
+    (folder / name).write_text(SOURCE_HEAD + textwrap.dedent(body))
 
 
 @pytest.mark.parametrize(
