@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 from rdflib import Dataset, URIRef
 from rdflib.namespace import RDF, SKOS
 
+from graph.dates import period
 from graph.draw import PERMITTED, PROHIBITED, Drawing, _new_axes
 from graph.history import timeline
 from graph.namespaces import GEO, ODRL2, PG
@@ -268,8 +269,7 @@ CONFIDENCE_FILLS = (("high", ""), ("medium", "88"), ("low", None))
 
 def _first_day(value: str) -> date:
     """A date, a month (``2023-10``) or a year as the first day it names."""
-    parts = [int(p) for p in value[:10].split("-")]
-    return date(parts[0], *[*parts[1:], 1, 1][:2])
+    return period(value[:10]).first
 
 
 def _stack(xs: Sequence[float], lanes: Sequence[Any], *, gap: float) -> list[int]:

@@ -49,6 +49,7 @@ from typing import Any
 import networkx as nx
 from rdflib import Dataset
 
+from graph.dates import period
 from graph.namespaces import ONTOLOGY_IRI, PREFIXES
 from graph.output import atomic_write
 from graph.project import actor_view, node_id, to_networkx
@@ -92,7 +93,7 @@ def flat_view(dataset: Dataset, view: str = "entities") -> nx.MultiDiGraph:
 
 def _first_day(value: str) -> str:
     """A date, month or year as the first day it names: ``2023-10`` is ``2023-10-01``."""
-    return value + "-01" * (2 - value.count("-"))
+    return period(value[:10]).first.isoformat()
 
 
 def _intervals(dataset: Dataset) -> dict[str, dict[str, str]]:

@@ -32,6 +32,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -171,14 +172,14 @@ def staged(folder: str | Path) -> Iterator[Path]:
         yield from _move_in(staging, folder)
 
 
-class _Switch:
+class _Switch(StrEnum):
     """How a committed staging folder goes in: file by file, or as the whole folder."""
 
     FILES = "files"
     FOLDER = "folder"
 
 
-def _commit(staging: Path, how: str) -> Path:
+def _commit(staging: Path, how: _Switch) -> Path:
     """Write the marker that makes the staging folder's switch one that must finish."""
     marker = staging.with_name(staging.name + _COMMITTED)
     atomic_write(marker, how)
@@ -259,11 +260,19 @@ def _move_files(staging: Path, folder: Path) -> None:
 
 
 def _swap(staging: Path, folder: Path) -> None:
-    """Put ``staging`` in place of ``folder`` (two renames; the old folder is then removed)."""
+    """Put ``staging`` in place of ``folder`` (two renames; the old folder is then removed).
+
+    When the second rename fails, the old folder is put back before the error is raised.
+    """
     old = folder.parent / f".{folder.name}.{os.getpid()}.old.staging"
-    if folder.exists():
-        os.replace(folder, old)
-    os.replace(staging, folder)
+    try:
+        if folder.exists():
+            os.replace(folder, old)
+        os.replace(staging, folder)
+    except OSError:
+        if old.exists() and not folder.exists():
+            os.replace(old, folder)
+        raise
     shutil.rmtree(old, ignore_errors=True)
 
 
@@ -308,17 +317,11 @@ def replaced(folder: str | Path) -> Iterator[Path]:
         try:
             yield staging
             marker = _commit(staging, _Switch.FOLDER)
-            old = folder.parent / f".{folder.name}.{os.getpid()}.old.staging"
             try:
-                if folder.exists():
-                    os.replace(folder, old)
-                os.replace(staging, folder)
+                _swap(staging, folder)
             except OSError as exc:
-                if old.exists() and not folder.exists():
-                    os.replace(old, folder)
                 marker.unlink(missing_ok=True)
                 raise OutputError(f"{folder}: cannot write: {exc.strerror}") from None
             marker.unlink()
-            shutil.rmtree(old, ignore_errors=True)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
