@@ -2,9 +2,10 @@
 
 Serves the bundled corpus on a free loopback port, runs a competency question in its
 tab of the query page (YASGUI), opens the interactive graph page (Cytoscape.js) with
-the United Kingdom found and the briefing for 2024-06-05 with the network off, and
-writes three PNG files. Needs Chromium
-(Debian's ``chromium``, or set POLICYGRAPH_CHROMIUM) and Playwright.
+the United Kingdom found, the briefing for 2024-06-05 and the documentation site's
+front page (built with MkDocs from ``mkdocs.yml``) with the network off, and writes four
+PNG files. Needs Chromium (Debian's ``chromium``, or set POLICYGRAPH_CHROMIUM),
+Playwright and the docs extra.
 
     python examples/take_screenshots.py --out examples/screenshots
 """
@@ -17,6 +18,8 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+from mkdocs.commands.build import build as build_site
+from mkdocs.config import load_config
 from playwright.sync_api import sync_playwright
 
 from graph.graphpage import write_graph_page
@@ -24,6 +27,7 @@ from graph.load import load
 from graph.report import make_report, write_report
 from graph.server import Endpoint
 
+ROOT = Path(__file__).resolve().parent.parent
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 
 
@@ -66,9 +70,16 @@ def main() -> int:
         html, _, _ = write_report(make_report(dataset, day=date(2024, 6, 5)), Path(scratch) / "briefing")
         page.goto(html.as_uri())
         page.screenshot(path=out / "briefing.png")
+
+        site = Path(scratch) / "site"
+        build_site(
+            load_config(str(ROOT / "mkdocs.yml"), site_dir=str(site), strict=False)
+        )  # it shows this shot
+        page.goto((site / "index.html").as_uri())
+        page.screenshot(path=out / "docs-site.png")
         browser.close()
 
-    names = ["query-page.png", "graph-page.png", "briefing.png"]
+    names = ["query-page.png", "graph-page.png", "briefing.png", "docs-site.png"]
     print(f"wrote {len(names)} screenshots to {out}: {', '.join(names)}")
     return 0
 

@@ -708,10 +708,10 @@ def path(source_node: str, target_node: str, sources: tuple[str, ...], cutoff: i
 )
 @click.option(
     "--view",
-    type=click.Choice(["entities", "actors"]),
+    type=click.Choice(["entities", "actors", "ontology"]),
     default="entities",
     show_default=True,
-    help="For the graph formats: every entity, or the actor network.",
+    help="For the graph formats: every entity, the actor network, or the ontology's class diagram.",
 )
 @_store_option
 def export(sources: tuple[str, ...], fmt: str, out: str, view: str, store: str) -> None:

@@ -17,8 +17,10 @@ nquads      any RDF store                               the named graphs (fourth
 trig        any RDF store, people                       the named graphs
 ==========  ==========================================  =====================================
 
-The graph formats export a networkx view (:func:`graph.project.to_networkx`, the
-default, or :func:`graph.project.actor_view`); the RDF formats export the dataset.
+The graph formats export a networkx view (:class:`View`): every entity
+(:func:`graph.project.to_networkx`, the default), the actor network
+(:func:`graph.project.actor_view`) or the ontology's class diagram
+(:func:`graph.project.ontology_view`); the RDF formats export the dataset.
 
 Each decision node, and each edge that comes from a decision (its ``via`` or ``claim``),
 carries ``start`` and, once it was revoked, ``end``: the decision's first date and the
@@ -43,6 +45,7 @@ import csv
 import io
 import json
 import re
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -52,10 +55,10 @@ from rdflib import Dataset
 from graph.dates import period
 from graph.namespaces import ONTOLOGY_IRI, PREFIXES
 from graph.output import atomic_write
-from graph.project import actor_view, node_id, to_networkx
+from graph.project import actor_view, node_id, ontology_view, to_networkx
 from graph.queries import get_query, run_query
 
-__all__ = ["FORMATS", "VIEWS", "export", "flat_view", "to_dot", "to_mermaid", "write_export"]
+__all__ = ["FORMATS", "View", "export", "flat_view", "to_dot", "to_mermaid", "write_export"]
 
 #: Every export format, and the file ending(s) it writes.
 FORMATS: dict[str, tuple[str, ...]] = {
@@ -68,19 +71,31 @@ FORMATS: dict[str, tuple[str, ...]] = {
     "nquads": (".nq",),
     "trig": (".trig",),
 }
-VIEWS = ("entities", "actors")
+
+
+class View(StrEnum):
+    """What a graph format exports."""
+
+    ENTITIES = "entities"  #: every resource the sources describe
+    ACTORS = "actors"  #: who authorises, supports, supplies ... whom
+    ONTOLOGY = "ontology"  #: the ontology's classes, subclass links and object properties
+
+
 _RDF_FORMATS = {"jsonld": "json-ld", "nquads": "nquads", "trig": "trig"}
 
 
-def flat_view(dataset: Dataset, view: str = "entities") -> nx.MultiDiGraph:
+def flat_view(dataset: Dataset, view: View | str = View.ENTITIES) -> nx.MultiDiGraph:
     """A networkx view whose attributes are all plain strings, as graph file formats need.
 
     Lists (aliases, several types) are joined with ``"; "``.
     """
-    if view not in VIEWS:
-        raise ValueError(f"unknown view {view!r}: choose {', '.join(VIEWS)}")
-    source = to_networkx(dataset) if view == "entities" else actor_view(dataset)
-    intervals = _intervals(dataset)
+    try:
+        view = View(view)
+    except ValueError:
+        raise ValueError(f"unknown view {view!r}: choose {', '.join(View)}") from None
+    project = {View.ENTITIES: to_networkx, View.ACTORS: actor_view, View.ONTOLOGY: ontology_view}[view]
+    source = project(dataset)
+    intervals = _intervals(dataset) if view != View.ONTOLOGY else {}
     flat = nx.MultiDiGraph(name=f"policygraph {view}")
     for node, data in source.nodes(data=True):
         flat.add_node(node, **{_key(k): _text(v) for k, v in data.items()}, **intervals.get(node, {}))
@@ -207,7 +222,7 @@ def _rdf(dataset: Dataset, fmt: str) -> bytes:
     return out.serialize(format=_RDF_FORMATS[fmt], encoding="utf-8")
 
 
-def export(dataset: Dataset, fmt: str, *, view: str = "entities") -> dict[str, bytes]:
+def export(dataset: Dataset, fmt: str, *, view: View | str = View.ENTITIES) -> dict[str, bytes]:
     """The export as file contents, keyed by file ending (see :data:`FORMATS`).
 
     Raises
@@ -236,7 +251,9 @@ def export(dataset: Dataset, fmt: str, *, view: str = "entities") -> dict[str, b
     return {".nodes.csv": nodes, ".edges.csv": edges}
 
 
-def write_export(dataset: Dataset, fmt: str, out: str | Path, *, view: str = "entities") -> list[Path]:
+def write_export(
+    dataset: Dataset, fmt: str, out: str | Path, *, view: View | str = View.ENTITIES
+) -> list[Path]:
     """Write an export to ``out``, atomically.
 
     A one-file format is written to ``out`` as named (``x.mermaid`` stays ``x.mermaid``);

@@ -19,6 +19,7 @@ from __future__ import annotations
 from rdflib import Namespace, URIRef
 from rdflib.namespace import (
     DCTERMS,
+    FOAF,
     GEO,
     ODRL2,
     ORG,
@@ -209,6 +210,7 @@ PREFIXES: dict[str, str] = {
     "skos": str(SKOS),
     "dcterms": str(DCTERMS),
     "geo": str(GEO),
+    "foaf": str(FOAF),
     "schema": str(SDO),
     "owl": str(OWL),
     "rdfs": str(RDFS),

@@ -10,6 +10,8 @@ Two views:
 - :func:`actor_view`, the actor graph: actors only, with edges for who
   authorises, restricts, supports, opposes, supplies, requests, attacks or
   belongs to whom, as the ``actor-relations`` query derives them.
+- :func:`ontology_view`, the ontology's class diagram: classes, what each is a subclass
+  of, and the object properties from their domain to their range.
 
 :func:`to_dataset` turns an entity graph's edges back into quads.
 
@@ -34,12 +36,13 @@ from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import Node
 
+from graph.backend import Backend, backend
 from graph.namespaces import ODRL2, ONTOLOGY_IRI, PG, PREFIXES, PROV
 from graph.quads import BNODE, IRI, LITERAL, read_quads
-from graph.queries import get_query, is_remote, run_query
+from graph.queries import get_query, run_query
 from graph.results import short_iri
 
-__all__ = ["actor_view", "label_of", "node_id", "node_term", "to_dataset", "to_networkx"]
+__all__ = ["actor_view", "label_of", "node_id", "node_term", "ontology_view", "to_dataset", "to_networkx"]
 
 #: The most specific actor kinds, in the order they are tried.
 ACTOR_KINDS = ("Person", "State", "GovernmentBody", "MilitaryForce", "MediaOutlet")
@@ -71,7 +74,7 @@ def label_of(dataset: Dataset, term: Node | None) -> str:
     """
     if term is None:
         return ""
-    remote = is_remote(dataset)  # it cannot be asked about a blank node by name
+    remote = backend(dataset) is Backend.SPARQL  # it cannot be asked about a blank node by name
     label = None if remote and isinstance(term, BNode) else dataset.value(term, RDFS.label)
     if label is not None:
         return str(label)
@@ -358,4 +361,57 @@ def actor_view(dataset: Dataset) -> nx.MultiDiGraph:
             confidence=str(row["confidence"] or ""),
         )
     graph.graph["sources"] = sorted({d["source"] for _, _, d in graph.edges(data=True)})
+    return graph
+
+
+#: How the class diagram tells the two kinds of link apart (attributes Graphviz reads).
+_SUBCLASS_STYLE = {"arrowhead": "empty", "style": "solid"}
+_PROPERTY_STYLE = {"arrowhead": "vee", "style": "dashed"}
+
+
+def ontology_view(dataset: Dataset) -> nx.MultiDiGraph:
+    """The ontology as a class diagram, from the ``ontology-diagram`` query.
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        Nodes keyed by class IRI with ``label`` and ``kind`` (``class`` for the project's
+        own classes, ``reused`` for a class of another vocabulary, labelled by its prefixed
+        name). An edge per link: ``relation`` is ``subclass of`` or the object property's
+        label, ``property`` its IRI (empty for a subclass link).
+
+    Examples
+    --------
+    >>> from graph.load import load
+    >>> from graph.namespaces import PG
+    >>> classes = ontology_view(load().dataset)
+    >>> classes.nodes[str(PG.State)]["label"]
+    'state'
+    >>> sorted(d["relation"] for _, to, d in classes.out_edges(str(PG.Strike), data=True))
+    ['subclass of']
+    """
+    graph = nx.MultiDiGraph(name="policygraph ontology")
+    rows = run_query(dataset, get_query("ontology-diagram"))
+    labels = {node_id(r["from"]): str(r["fromLabel"]) for r in rows if r["from"] and r["fromLabel"]}
+    for row in rows:
+        for term in (row["from"], row["to"]):
+            if term is not None and node_id(term) not in graph:
+                key = node_id(term)
+                own = key.startswith(str(PG)) and key in labels
+                graph.add_node(
+                    key, label=labels[key] if own else short_iri(key), kind="class" if own else "reused"
+                )
+        if row["to"] is None:
+            continue  # the class alone
+        assert row["from"] is not None
+        prop = row["property"]
+        graph.add_edge(
+            node_id(row["from"]),
+            node_id(row["to"]),
+            key=f"{row['relation']} {prop or ''}",
+            relation=str(row["relation"]),
+            property=str(prop or ""),
+            **(_PROPERTY_STYLE if prop is not None else _SUBCLASS_STYLE),
+        )
+    graph.graph["sources"] = [str(ONTOLOGY_IRI)]
     return graph

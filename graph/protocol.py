@@ -30,6 +30,7 @@ Examples
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -42,9 +43,20 @@ from rdflib.namespace import RDF, VOID, Namespace
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 
+from graph.backend import Backend, backend, native_store
 from graph.errors import PolicygraphError, QueryError
 from graph.namespaces import PREFIXES
-from graph.queries import NamedQuery, Rows, _check_nesting, _one_line, _refuse_remote, _run, run_query
+from graph.queries import (
+    NamedQuery,
+    Rows,
+    budget_exceeded,
+    check_nesting,
+    keywords,
+    one_line,
+    refuse_remote,
+    run_named,
+    run_query,
+)
 from graph.results import to_csv, to_json, to_tsv, to_xml
 
 __all__ = [
@@ -332,7 +344,7 @@ def parse_guarded(text: str, parse: Callable[..., T], *, what: str = "query", ba
     ``base`` resolves relative IRIs (``<item>``), as the protocol's service IRI does.
     """
     try:
-        _check_nesting(text, f"the {what}")
+        check_nesting(text, f"the {what}")
         if base is not None:
             return parse(text, initNs=_default_prefixes(text), base=base)
         return parse(text, initNs=_default_prefixes(text))
@@ -340,7 +352,7 @@ def parse_guarded(text: str, parse: Callable[..., T], *, what: str = "query", ba
         raise ProtocolError(400, str(exc)) from None
     except Exception as exc:
         kind = "SPARQL Update" if what == "update" else "SPARQL"
-        raise ProtocolError(400, f"{kind} syntax error: {_one_line(exc)}") from None
+        raise ProtocolError(400, f"{kind} syntax error: {one_line(exc)}") from None
 
 
 @functools.lru_cache(maxsize=256)
@@ -362,7 +374,7 @@ def _prepare(text: str) -> tuple[str, Query, tuple[str, ...], tuple[str, ...]]:
             named.append(str(clause["named"]))
     algebra["datasetClause"] = None
     try:
-        _refuse_remote(algebra, "the query")
+        refuse_remote(algebra, "the query")
     except QueryError as exc:
         raise ProtocolError(400, str(exc)) from None
     return str(algebra.name), prepared, tuple(default), tuple(named)
@@ -387,6 +399,11 @@ def answer(
     """
     if request.query is None:
         raise ProtocolError(400, "give a SPARQL query in the 'query' parameter")
+    store = native_store(dataset)
+    if store is not None and not request.default_graphs and not request.named_graphs:
+        native = _answer_natively(store, request.query, accept=accept, fmt=request.format, max_rows=max_rows)
+        if native is not None:
+            return native
     form, prepared, from_default, from_named = _prepare(request.query)
     has_from = bool(from_default or from_named)
     kind = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT"}.get(form, "DESCRIBE")
@@ -397,7 +414,7 @@ def answer(
     target = restrict(dataset, default, named) if default or named else dataset
     try:
         # as text where it can: a store with its own engine (Oxigraph) runs text, not rdflib's query objects
-        rows = _run(
+        rows = run_named(
             target,
             NamedQuery("query", request.query),
             {},
@@ -407,6 +424,67 @@ def answer(
     except QueryError as exc:
         raise ProtocolError(400, str(exc).removeprefix("query: ")) from None
     return 200, media, serialize(rows, media)
+
+
+#: what Oxigraph's engine answers itself: a query with none of these words (others go the full way)
+_NOT_NATIVE = frozenset({"SERVICE", "FROM", "CONSTRUCT", "DESCRIBE"})
+
+
+def _answer_natively(
+    store: Any, text: str, *, accept: str | None, fmt: str | None, max_rows: int | None
+) -> tuple[int, str, bytes] | None:
+    """A SELECT or ASK answered by Oxigraph's engine, a SELECT written by its serializers.
+
+    No rdflib parse, no rdflib term: the text goes to Oxigraph as it came, with the
+    project's prefixes. None where the full way must answer: a text that may hold SERVICE
+    (refused there, with its reason) or FROM (the request's own dataset), a CONSTRUCT or
+    DESCRIBE (written with the project's prefixes), or one Oxigraph cannot parse (the
+    error is worded there, as for every store).
+    """
+    import pyoxigraph as ox
+
+    if keywords(text) & _NOT_NATIVE:
+        return None
+    try:
+        check_nesting(text, "the query")
+    except QueryError as exc:
+        raise ProtocolError(400, str(exc)) from None
+    prefixes = _default_prefixes(text)
+
+    def run() -> Any:
+        return store.query(text, use_default_graph_as_union=True, prefixes=prefixes)
+
+    try:
+        result = run()
+    except SyntaxError:
+        return None
+    except (OSError, ValueError) as exc:
+        raise ProtocolError(400, f"the query failed: {one_line(exc)}") from None
+    if isinstance(result, ox.QueryBoolean):
+        media = negotiate(accept, "ASK", fmt=fmt)
+        return 200, media, serialize(Rows("ASK", boolean=bool(result)), media)
+    if not isinstance(result, ox.QuerySolutions):
+        return None
+    media = negotiate(accept, "SELECT", fmt=fmt)
+    body = result.serialize(format=getattr(ox.QueryResultsFormat, _NATIVE_FORMATS[media]))
+    assert body is not None
+    # every row takes a byte at least: only a longer answer can break the budget, and is counted
+    if (
+        max_rows is not None
+        and len(body) > max_rows
+        and sum(1 for _ in itertools.islice(run(), max_rows + 1)) > max_rows
+    ):
+        raise ProtocolError(400, str(budget_exceeded("the query", max_rows)).removeprefix("the query: "))
+    return 200, media, body
+
+
+#: each result media type of :data:`RESULT_TYPES`, as Oxigraph names it
+_NATIVE_FORMATS = {
+    "application/sparql-results+json": "JSON",
+    "application/sparql-results+xml": "XML",
+    "text/csv": "CSV",
+    "text/tab-separated-values": "TSV",
+}
 
 
 def serialize(rows: Rows, media: str) -> bytes:
@@ -433,7 +511,7 @@ def _graph_sizes(dataset: Dataset) -> dict[URIRef, int]:
     Oxigraph graph would scan the graph, once per graph).
     """
     sizes: dict[Any, int]
-    if type(dataset.store).__module__.startswith("rdflib.plugins.stores.memory"):
+    if backend(dataset) is Backend.MEMORY:
         sizes = {graph.identifier: len(graph) for graph in dataset.graphs()}
     else:
         rows = run_query(dataset, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")

@@ -26,8 +26,9 @@ from collections.abc import Iterator
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from graph.backend import Backend, backend, native_store
 from graph.namespaces import ONTOLOGY_IRI
-from graph.queries import is_remote, run_query
+from graph.queries import run_query
 
 __all__ = ["BNODE", "IRI", "LITERAL", "Quad", "read_quads"]
 
@@ -46,11 +47,11 @@ def _key(term: Node) -> tuple[str, str]:
 
 def read_quads(dataset: Dataset) -> Iterator[Quad]:
     """Every quad in a named graph (the default graph and blank-node graphs are skipped)."""
-    inner = getattr(dataset.store, "_inner", None)
-    if inner is not None:
-        yield from _oxigraph_quads(inner)
+    engine = backend(dataset)
+    if engine is Backend.OXIGRAPH:
+        yield from _oxigraph_quads(native_store(dataset))
         return
-    if is_remote(dataset):
+    if engine is Backend.SPARQL:
         from graph.stores import source_graphs
 
         ours = {ONTOLOGY_IRI, *source_graphs(dataset)}  # not the endpoint's other graphs

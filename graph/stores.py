@@ -44,6 +44,7 @@ from typing import Any
 
 from rdflib import Dataset, Graph, URIRef
 
+from graph.backend import Backend, backend, native_store, register
 from graph.errors import PolicygraphError, SourceError
 from graph.load import Corpus, Source, _bind, _ontology_cached, _source_classes, find_sources
 from graph.namespaces import ONTOLOGY_IRI
@@ -113,7 +114,7 @@ def _oxigraph_dataset(store: Any) -> Dataset:
 
     dataset = Dataset(store=OxigraphStore(store=store), default_union=True)
     _bind(dataset)
-    return dataset
+    return register(dataset, Backend.OXIGRAPH, native=store)
 
 
 def _parse_for_store(path: Path, limits: Limits, classes: frozenset[str]) -> tuple[str, list[Any]]:
@@ -344,7 +345,7 @@ def open_store(spec: StoreSpec) -> Dataset:
         )
         dataset = Dataset(store=remote, default_union=True)
         _bind(dataset)
-        return dataset
+        return register(dataset, Backend.SPARQL)
     raise StoreError(f"--store {spec}: this store is loaded from sources; use open_corpus")
 
 
@@ -465,12 +466,12 @@ def count_quads(dataset: Dataset) -> int:
     On a SPARQL endpoint only the ontology's graph and the sources' graphs count: a
     shared endpoint holds graphs of its own (Virtuoso's system graphs, other projects).
     """
-    inner = getattr(dataset.store, "_inner", None)
-    if inner is not None:
-        return len(inner)
-    from graph.queries import is_remote, run_query
+    kind = backend(dataset)
+    if kind is Backend.OXIGRAPH:
+        return len(native_store(dataset))
+    from graph.queries import run_query
 
-    if is_remote(dataset):
+    if kind is Backend.SPARQL:
         ours = {ONTOLOGY_IRI, *source_graphs(dataset)}
         rows = run_query(dataset, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
         return sum(int(str(row["n"])) for row in rows if row["g"] in ours)

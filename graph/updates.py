@@ -31,7 +31,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.processor import prepareUpdate
 
 from graph.protocol import ProtocolError, parse_guarded
-from graph.queries import _one_line
+from graph.queries import one_line
 
 __all__ = ["apply_update"]
 
@@ -119,4 +119,4 @@ def apply_update(
     try:
         dataset.update(prepared)
     except Exception as exc:
-        raise ProtocolError(400, f"the update failed: {_one_line(exc)}") from None
+        raise ProtocolError(400, f"the update failed: {one_line(exc)}") from None

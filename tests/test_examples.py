@@ -23,7 +23,7 @@ EXPECTED = {
     "benchmark_latency.py": "latency done",
     "benchmark_endpoint.py": "errors: 0",
     "benchmark_scale.py": "benchmark done",
-    "take_screenshots.py": "wrote 3 screenshots",
+    "take_screenshots.py": "wrote 4 screenshots",
     "analyse_network.py": "relations survive the round trip: True",
     "ask_questions.py": "Across the border from Kharkiv Oblast: :BelgorodOblast",
     "draw_diagrams.py": "rules drawn",
@@ -33,7 +33,7 @@ EXPECTED = {
 
 # scripts whose defaults are for a long run get a short one here
 ARGS = {
-    "benchmark_endpoint.py": ["--clients", "4", "--queries", "200"],
+    "benchmark_endpoint.py": ["--clients", "2", "--queries", "50"],
     "benchmark_latency.py": ["--runs", "1"],
     "benchmark_scale.py": ["--sizes", "20000", "--rdflib-max", "20000", "--diagram-actors", "300"],
 }

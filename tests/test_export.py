@@ -11,11 +11,12 @@ import xml.etree.ElementTree as ET
 import networkx as nx
 import pydot
 import pytest
-from rdflib import Dataset
+from rdflib import BNode, Dataset
 from rdflib.compare import isomorphic
+from rdflib.namespace import FOAF
 
-from graph.export import FORMATS, export, flat_view, to_dot, write_export
-from graph.namespaces import ONTOLOGY_IRI, PGR
+from graph.export import FORMATS, View, export, flat_view, to_dot, write_export
+from graph.namespaces import ONTOLOGY_IRI, PG, PGR
 
 SEED = "https://w3id.org/policygraph/source/politico-2024-05-30"
 
@@ -51,8 +52,10 @@ def test_dot_parses_with_pydot_and_keeps_provenance(dataset, entities):
     assert all(e.get("source") and e.get("confidence") is not None for e in edges)
 
 
-@pytest.mark.parametrize("view", ["actors", "entities"])
-def test_dot_renders_with_graphviz(dataset, view, tmp_path):
+@pytest.mark.parametrize(
+    ("view", "word"), [("actors", "Ukraine"), ("entities", "Ukraine"), ("ontology", "actor")]
+)
+def test_dot_renders_with_graphviz(dataset, view, word, tmp_path):
     dot = shutil.which("dot")
     assert dot, "Graphviz's dot is needed: apt-get install graphviz"
     source = tmp_path / "graph.dot"
@@ -65,9 +68,45 @@ def test_dot_renders_with_graphviz(dataset, view, tmp_path):
     assert groups.count("node") == expected.number_of_nodes()
     assert groups.count("edge") == expected.number_of_edges()
     words = {t.text for t in svg.iter("{http://www.w3.org/2000/svg}text")}
-    assert "Ukraine" in words
+    assert word in words
     width, height = (float(svg.get(side).removesuffix("pt")) for side in ("width", "height"))
     assert width <= 16.5 * 72 + 1 and height <= 11.7 * 72 + 1  # at most an A3 page, not a poster
+
+
+def test_ontology_view_is_the_class_diagram(dataset):
+    from rdflib import OWL, RDF, RDFS
+
+    ontology = dataset.graph(ONTOLOGY_IRI)
+    classes = flat_view(dataset, View.ONTOLOGY)
+    links = {(u, v, d["relation"]) for u, v, d in classes.edges(data=True)}
+    own = [c for c in ontology.subjects(RDF.type, OWL.Class) if str(c).startswith(str(PG))]
+    assert len(own) >= 30
+    for cls in own:
+        for parent in ontology.objects(cls, RDFS.subClassOf):
+            assert (str(cls), str(parent), "subclass of") in links
+        assert classes.nodes[str(cls)]["kind"] == "class"
+        assert classes.nodes[str(cls)]["label"] == str(ontology.value(cls, RDFS.label))
+    properties = list(ontology.subjects(RDF.type, OWL.ObjectProperty))
+    drawn = {d["property"] for _, _, d in classes.edges(data=True)}
+    for prop in properties:
+        domain, range_ = ontology.value(prop, RDFS.domain), ontology.value(prop, RDFS.range)
+        if str(domain).startswith(str(PG)) and range_ is not None and not isinstance(range_, BNode):
+            assert (str(domain), str(range_), str(ontology.value(prop, RDFS.label))) in links
+            assert str(prop) in drawn
+    assert classes.nodes[str(FOAF.Person)] == {"label": "foaf:Person", "kind": "reused"}
+    assert not any(d.get("start") for _, d in classes.nodes(data=True))  # no decision dates here
+
+
+def test_an_unknown_view_is_refused(dataset):
+    with pytest.raises(ValueError, match="choose entities, actors, ontology"):
+        flat_view(dataset, "classes")
+
+
+def test_the_command_offers_every_view():
+    from graph.cli import export as command
+
+    [option] = [p for p in command.params if p.name == "view"]
+    assert list(option.type.choices) == [v.value for v in View]
 
 
 def test_dot_escapes_what_would_break_it():

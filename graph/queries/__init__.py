@@ -43,6 +43,7 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import Identifier, Node, Variable
 
+from graph.backend import Backend, backend, from_native, native_store, term_cache
 from graph.errors import QueryError
 from graph.namespaces import PREFIXES
 from graph.resources import query_files
@@ -51,12 +52,17 @@ __all__ = [
     "NamedQuery",
     "Rows",
     "absent_defaults",
+    "budget_exceeded",
+    "check_nesting",
     "get_query",
-    "is_remote",
+    "keywords",
     "list_queries",
+    "one_line",
     "parse_query",
     "parse_term",
     "read_query",
+    "refuse_remote",
+    "run_named",
     "run_query",
 ]
 
@@ -179,12 +185,12 @@ def parse_query(text: str, *, name: str, file: str = "", check: bool = True) -> 
             params.append(Parameter(param["name"], param["default"], (param["doc"] or "").strip()))
     if not check:
         return NamedQuery(name, text, question, answer, tuple(params), file)
-    _check_nesting(text, file or name)
+    check_nesting(text, file or name)
     try:
         prepared = _prepare(text)
     except Exception as exc:
-        raise QueryError(f"{file or name}: SPARQL syntax error: {_one_line(exc)}") from None
-    _refuse_remote(prepared.algebra, file or name)
+        raise QueryError(f"{file or name}: SPARQL syntax error: {one_line(exc)}") from None
+    refuse_remote(prepared.algebra, file or name)
     return NamedQuery(name, text, question, answer, tuple(params), file)
 
 
@@ -240,7 +246,22 @@ def _group_end(text: str, opening: int) -> int:
     raise QueryError("the query's group pattern is not closed")
 
 
-def _check_nesting(text: str, where: str) -> None:
+def keywords(text: str) -> set[str]:
+    """The words of a SPARQL text outside its strings, IRIs and comments, in capitals.
+
+    A cheap look before any parser: ``"SERVICE" in keywords(text)`` is false only when the
+    text cannot hold a SERVICE clause (a prefixed name such as ``ex:service`` counts too).
+
+    Examples
+    --------
+    >>> sorted(keywords('ASK { ?s ?p "SERVICE" } # SERVICE'))
+    ['ASK']
+    """
+    words = re.findall(r"[?$]?[A-Za-z_]\w*", _NOT_NESTING.sub(" ", text))
+    return {word.upper() for word in words if word[0] not in "?$"}  # not a variable
+
+
+def check_nesting(text: str, where: str) -> None:
     """Refuse a query nested deeper than :data:`MAX_QUERY_NESTING`, before any parser sees it."""
     depth = deepest = 0
     for char in _NOT_NESTING.sub(" ", text):
@@ -256,7 +277,7 @@ def _check_nesting(text: str, where: str) -> None:
         )
 
 
-def _refuse_remote(algebra: CompValue, where: str) -> None:
+def refuse_remote(algebra: CompValue, where: str) -> None:
     """Refuse what would reach outside the local graph: SERVICE (any form, at any depth) and FROM."""
     if algebra.get("datasetClause"):
         raise QueryError(
@@ -278,7 +299,8 @@ def _refuse_remote(algebra: CompValue, where: str) -> None:
             stack.extend(node)
 
 
-def _one_line(exc: BaseException) -> str:
+def one_line(exc: BaseException) -> str:
+    """An exception's message on one line, for an error a person reads."""
     return " ".join(str(exc).split())
 
 
@@ -442,10 +464,18 @@ def run_query(
     init = _bindings(named, bindings or {}) if named.parameters or bindings else {}
     if timeout is not None or max_rows is not None:
         return _run_bounded(dataset, named, init, timeout=timeout, max_rows=max_rows)
-    return _run(dataset, named, init, max_rows=None)
+    return run_named(dataset, named, init, max_rows=None)
 
 
-def _run(
+def budget_exceeded(where: str, max_rows: int) -> QueryError:
+    """The error of an answer with more rows than the row budget."""
+    return QueryError(
+        f"{where}: the answer has more than {max_rows:,} rows, the row "
+        "budget: narrow the query (LIMIT, a parameter) or raise the budget (--max-rows)"
+    )
+
+
+def run_named(
     dataset: Dataset | Graph,
     named: NamedQuery,
     init: dict[str, Identifier],
@@ -453,6 +483,11 @@ def _run(
     max_rows: int | None,
     prepared: Query | None = None,
 ) -> Rows:
+    """Run a named query with its bindings, on the engine of the dataset's store.
+
+    ``prepared`` is rdflib's parse of the text, when the caller has it already (and the
+    query needs rdflib's engine: a dataset of its own, made from FROM clauses).
+    """
     text = named.text
     values = bool(init) and not _binds_natively(dataset)
     if values:
@@ -465,7 +500,7 @@ def _run(
         fast = _run_on_oxigraph(dataset, named, text, max_rows=max_rows)
         if fast is not None:
             return fast
-    if values and is_remote(dataset):
+    if values and backend(dataset) is Backend.SPARQL:
         result = _ask_endpoint(dataset, named, init)
     else:
         try:
@@ -475,7 +510,7 @@ def _run(
                 initNs=dict(PREFIXES),
             )
         except Exception as exc:
-            raise QueryError(f"{named.file or named.name}: {_one_line(exc)}") from None
+            raise QueryError(f"{named.file or named.name}: {one_line(exc)}") from None
     return _rows_of(result, named, max_rows)
 
 
@@ -486,10 +521,7 @@ def _rows_of(result: Result, named: NamedQuery, max_rows: int | None) -> Rows:
         kept: list[dict[str, Node | None]] = []
         for row in result:
             if len(kept) == max_rows:
-                raise QueryError(
-                    f"{named.file or named.name}: the answer has more than {max_rows:,} rows, the row "
-                    "budget: narrow the query (LIMIT, a parameter) or raise the budget (--max-rows)"
-                )
+                raise budget_exceeded(named.file or named.name, max_rows)
             kept.append({name: row[Variable(name)] for name in variables})  # type: ignore[call-overload,index]
         return Rows("SELECT", variables=variables, rows=tuple(kept))
     if result.type == "SELECT":
@@ -517,28 +549,24 @@ def _run_on_oxigraph(
     Through oxrdflib every value of every row becomes a new rdflib term; at 10^5 rows
     that conversion costs more than the query.
     """
-    inner = getattr(dataset.store, "_inner", None)
+    inner = native_store(dataset)
     if inner is None or not isinstance(dataset, Dataset) or not dataset.default_union:
         return None
     import pyoxigraph as ox
-    from oxrdflib._converter import from_ox
 
     try:
         result = inner.query(text, use_default_graph_as_union=True, prefixes=dict(PREFIXES))
     except (SyntaxError, OSError, ValueError) as exc:
-        raise QueryError(f"{named.file or named.name}: {_one_line(exc)}") from None
+        raise QueryError(f"{named.file or named.name}: {one_line(exc)}") from None
     if not isinstance(result, ox.QuerySolutions):
         return None if not isinstance(result, ox.QueryBoolean) else Rows("ASK", boolean=bool(result))
     variables = tuple(v.value for v in result.variables)
-    converted = _terms(dataset)
+    converted = term_cache(dataset)
     literals: dict[Any, Any] = {}  # this answer's only: kept, they would weigh on every garbage collection
     rows: list[dict[str, Node | None]] = []
     for solution in result:
         if max_rows is not None and len(rows) == max_rows:
-            raise QueryError(
-                f"{named.file or named.name}: the answer has more than {max_rows:,} rows, the row "
-                "budget: narrow the query (LIMIT, a parameter) or raise the budget (--max-rows)"
-            )
+            raise budget_exceeded(named.file or named.name, max_rows)
         row: dict[str, Node | None] = {}
         for index, name in enumerate(variables):
             term = solution[index]
@@ -548,28 +576,15 @@ def _run_on_oxigraph(
             known = literals if isinstance(term, ox.Literal) else converted
             value: Node | None = known.get(term)
             if value is None:
-                value = known[term] = from_ox(term)  # type: ignore[assignment]
+                value = known[term] = from_native(term)
             row[name] = value
         rows.append(row)
     return Rows("SELECT", variables=variables, rows=tuple(rows))
 
 
-def _terms(dataset: Dataset | Graph) -> dict[Any, Any]:
-    """The rdflib term of each Oxigraph IRI and blank node met so far in this store's answers.
-
-    One object per term across queries: converting is slow, and dictionaries keyed by terms
-    from different answers then compare by identity, not by rdflib's own ``__eq__``.
-    """
-    store = dataset.store.__dict__
-    terms: dict[Any, Any] = store.setdefault("_policygraph_terms", {})
-    if len(terms) > 2_000_000:  # bounded: a long-running server meets many terms
-        terms.clear()
-    return terms
-
-
 def _binds_natively(dataset: Dataset | Graph) -> bool:
     """Whether rdflib's own engine answers queries over this dataset (it takes ``initBindings``)."""
-    return type(dataset.store).__module__.startswith("rdflib.plugins.stores.memory")
+    return backend(dataset) is Backend.MEMORY
 
 
 def _ask_endpoint(dataset: Dataset | Graph, named: NamedQuery, init: dict[str, Identifier]) -> Result:
@@ -584,12 +599,7 @@ def _ask_endpoint(dataset: Dataset | Graph, named: NamedQuery, init: dict[str, I
         try:
             return dataset.query(named.sparql(init, closing=True), initNs=dict(PREFIXES))
         except Exception:
-            raise QueryError(f"{named.file or named.name}: {_one_line(exc)}") from None
-
-
-def is_remote(dataset: Dataset | Graph) -> bool:
-    """Whether the dataset is a SPARQL endpoint's, reached over HTTP."""
-    return hasattr(dataset.store, "query_endpoint")
+            raise QueryError(f"{named.file or named.name}: {one_line(exc)}") from None
 
 
 def _run_bounded(
@@ -606,11 +616,11 @@ def _run_bounded(
 
     def work() -> None:
         try:
-            sender.send(("ok", _run(dataset, named, init, max_rows=max_rows)))
+            sender.send(("ok", run_named(dataset, named, init, max_rows=max_rows)))
         except QueryError as exc:
             sender.send(("error", str(exc)))
         except BaseException as exc:  # report anything, never hang the parent
-            sender.send(("error", f"{named.file or named.name}: {_one_line(exc)}"))
+            sender.send(("error", f"{named.file or named.name}: {one_line(exc)}"))
 
     worker = context.Process(target=work, daemon=True)
     worker.start()

@@ -1,0 +1,111 @@
+"""Which engine answers for a dataset: chosen once, when its store is opened.
+
+Three kinds of store hold a corpus (``--store``): rdflib's memory store, answered by
+rdflib's SPARQL engine; Oxigraph, answered by its own engine and read as its own terms;
+and a SPARQL endpoint, reached over HTTP. :mod:`graph.stores` records the kind of each
+store it opens (:func:`register`); every reader asks :func:`backend` or
+:func:`native_store` instead of looking at the store object. A dataset built any other
+way (:func:`graph.load.load`, a view of a request's graphs) is rdflib's to answer.
+
+Examples
+--------
+>>> from graph.load import load
+>>> backend(load().dataset)
+<Backend.MEMORY: 'memory'>
+>>> from graph.stores import StoreSpec, open_corpus
+>>> stored = open_corpus(None, StoreSpec.parse("oxigraph")).dataset
+>>> backend(stored), native_store(stored) is not None
+(<Backend.OXIGRAPH: 'oxigraph'>, True)
+"""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.store import Store
+from rdflib.term import Node
+
+__all__ = ["Backend", "backend", "from_native", "native_store", "register", "term_cache"]
+
+
+class Backend(StrEnum):
+    """The engine that answers for a store."""
+
+    MEMORY = "memory"  #: rdflib's SPARQL engine over its own (or any unregistered) store
+    OXIGRAPH = "oxigraph"  #: Oxigraph's engine, on its own terms
+    SPARQL = "sparql"  #: a SPARQL endpoint over HTTP
+
+
+@dataclass(frozen=True)
+class _Opened:
+    kind: Backend
+    native: Any = None  # the pyoxigraph Store
+    #: the rdflib term of each Oxigraph term met in this store's answers (see term_cache)
+    terms: dict[Any, Any] = field(default_factory=dict)
+
+
+_OPENED: weakref.WeakKeyDictionary[Store, _Opened] = weakref.WeakKeyDictionary()
+_MEMORY = _Opened(Backend.MEMORY)
+
+
+def register(dataset: Dataset, kind: Backend, *, native: Any = None) -> Dataset:
+    """Record which engine answers for ``dataset``'s store (and the native store, for Oxigraph)."""
+    if kind is Backend.OXIGRAPH and native is None:
+        raise ValueError("an Oxigraph store needs its pyoxigraph Store")
+    _OPENED[dataset.store] = _Opened(kind, native)
+    return dataset
+
+
+def _opened(dataset: Dataset | Graph) -> _Opened:
+    return _OPENED.get(dataset.store, _MEMORY)
+
+
+def backend(dataset: Dataset | Graph) -> Backend:
+    """The engine that answers for the dataset (or a graph over the same store)."""
+    return _opened(dataset).kind
+
+
+def native_store(dataset: Dataset | Graph) -> Any:
+    """The pyoxigraph ``Store`` behind the dataset, or None when Oxigraph does not answer for it."""
+    return _opened(dataset).native
+
+
+def term_cache(dataset: Dataset | Graph) -> dict[Any, Any]:
+    """The rdflib term of each Oxigraph IRI and blank node met so far in this store's answers.
+
+    One object per term across queries: converting is slow, and dictionaries keyed by terms
+    from different answers then compare by identity, not by rdflib's own ``__eq__``.
+    Bounded: a long-running server meets many terms.
+    """
+    terms = _opened(dataset).terms
+    if len(terms) > 2_000_000:
+        terms.clear()
+    return terms
+
+
+def from_native(term: Any) -> Node:
+    """The rdflib term of an Oxigraph IRI, blank node or literal.
+
+    Examples
+    --------
+    >>> import pyoxigraph as ox
+    >>> from_native(ox.Literal("3", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")))
+    rdflib.term.Literal('3', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#integer'))
+    >>> from_native(ox.Literal("Kharkiv", language="en")).language
+    'en'
+    """
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise ValueError(f"not an Oxigraph term policygraph reads: {term!r}")
