@@ -23,13 +23,14 @@ from __future__ import annotations
 import weakref
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.store import Store
 from rdflib.term import Node
 
-__all__ = ["Backend", "backend", "from_native", "native_store", "register", "term_cache"]
+__all__ = ["Backend", "backend", "from_native", "native_store", "register", "store_folder", "term_cache"]
 
 
 class Backend(StrEnum):
@@ -44,6 +45,7 @@ class Backend(StrEnum):
 class _Opened:
     kind: Backend
     native: Any = None  # the pyoxigraph Store
+    folder: Path | None = None  # where an Oxigraph store on disk lives
     #: the rdflib term of each Oxigraph term met in this store's answers (see term_cache)
     terms: dict[Any, Any] = field(default_factory=dict)
 
@@ -52,11 +54,15 @@ _OPENED: weakref.WeakKeyDictionary[Store, _Opened] = weakref.WeakKeyDictionary()
 _MEMORY = _Opened(Backend.MEMORY)
 
 
-def register(dataset: Dataset, kind: Backend, *, native: Any = None) -> Dataset:
-    """Record which engine answers for ``dataset``'s store (and the native store, for Oxigraph)."""
+def register(dataset: Dataset, kind: Backend, *, native: Any = None, folder: Path | None = None) -> Dataset:
+    """Record which engine answers for ``dataset``'s store.
+
+    For Oxigraph, ``native`` is the pyoxigraph ``Store`` and ``folder`` where it lives on
+    disk (None in memory).
+    """
     if kind is Backend.OXIGRAPH and native is None:
         raise ValueError("an Oxigraph store needs its pyoxigraph Store")
-    _OPENED[dataset.store] = _Opened(kind, native)
+    _OPENED[dataset.store] = _Opened(kind, native, folder)
     return dataset
 
 
@@ -72,6 +78,11 @@ def backend(dataset: Dataset | Graph) -> Backend:
 def native_store(dataset: Dataset | Graph) -> Any:
     """The pyoxigraph ``Store`` behind the dataset, or None when Oxigraph does not answer for it."""
     return _opened(dataset).native
+
+
+def store_folder(dataset: Dataset | Graph) -> Path | None:
+    """The folder of the Oxigraph store on disk behind the dataset, or None."""
+    return _opened(dataset).folder
 
 
 def term_cache(dataset: Dataset | Graph) -> dict[Any, Any]:

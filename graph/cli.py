@@ -172,7 +172,6 @@ def build(
     the other commands to read with the same --store; nothing is written to OUT.
     """
     from graph.build import build as run_build
-    from graph.results import to_table
     from graph.stores import StoreSpec
 
     spec = StoreSpec.parse(store)
@@ -197,10 +196,19 @@ def build(
     if not quiet:
         for query, rows in result.answers:
             click.echo()
-            title = _titled(query, result.corpus.dataset)
-            _echo_table(to_table(rows, title=title, limit=TABLE_ROWS_IN_SUMMARY))
+            _echo_answer(query, rows, result.corpus.dataset)
         click.echo()
     click.echo(f"wrote {len(result.files)} files to {out}/: " + ", ".join(p.name for p in result.files))
+
+
+def _echo_answer(query: Any, rows: Any, dataset: Any) -> None:
+    """A competency question's answer in a build's summary: its table, or why it has none."""
+    from graph.results import to_table
+
+    if rows.note:
+        click.echo(f"{query.name}: {query.question}\n  {rows.note}")
+        return
+    _echo_table(to_table(rows, title=_titled(query, dataset), limit=TABLE_ROWS_IN_SUMMARY))
 
 
 def _titled(query: Any, dataset: Any) -> str:
@@ -229,7 +237,6 @@ def _build_store(sources: Sequence[str], spec: Any, *, quiet: bool, validated: b
     from graph.build import competency_answers, summarize
     from graph.load import find_sources
     from graph.resources import corpus_files
-    from graph.results import to_table
     from graph.stores import ingest
 
     files = corpus_files() if not sources else find_sources(sources)
@@ -264,8 +271,7 @@ def _build_store(sources: Sequence[str], spec: Any, *, quiet: bool, validated: b
     if not quiet:
         for query, rows in competency_answers(corpus.dataset):
             click.echo()
-            title = _titled(query, corpus.dataset)
-            _echo_table(to_table(rows, title=title, limit=TABLE_ROWS_IN_SUMMARY))
+            _echo_answer(query, rows, corpus.dataset)
 
 
 @cli.command()

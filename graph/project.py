@@ -28,7 +28,6 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
@@ -37,6 +36,7 @@ from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from graph.backend import Backend, backend
+from graph.kept import kept_rows
 from graph.namespaces import ODRL2, ONTOLOGY_IRI, PG, PREFIXES, PROV
 from graph.quads import BNODE, IRI, LITERAL, read_quads
 from graph.queries import get_query, run_query
@@ -334,14 +334,19 @@ def actor_view(dataset: Dataset) -> nx.MultiDiGraph:
         relation, claim and source, with ``relation``, ``via`` (the policy, stance or
         other claim it comes from), ``source`` and ``confidence``.
     """
-    rows = run_query(dataset, get_query("actor-relations"))
+    rows = kept_rows(dataset, "actor-relations")  # kept by a store on disk when it was built
+    if rows is None:
+        rows = [
+            {name: None if value is None else node_id(value) for name, value in row.items()}
+            for row in run_query(dataset, get_query("actor-relations"))
+        ]
     graph = nx.MultiDiGraph(name="policygraph actors")
     for row in rows:
-        ends: Iterable[Node | None] = (row["from"], row["to"])
-        for term in ends:
-            if term is not None and node_id(term) not in graph:
+        for key in (row["from"], row["to"]):
+            if key is not None and key not in graph:
+                term = node_term(key)
                 graph.add_node(
-                    node_id(term),
+                    key,
                     label=label_of(dataset, term),
                     kind=_actor_kind(dataset, term),
                     **{
@@ -349,16 +354,17 @@ def actor_view(dataset: Dataset) -> nx.MultiDiGraph:
                         "pg:metonym": sorted(str(m) for m in dataset.objects(term, PG.metonym)),
                     },
                 )
-        assert row["from"] is not None and row["to"] is not None
+        source, via, start, end = row["source"], row["via"], row["from"], row["to"]
+        assert start is not None and end is not None
         relation = str(row["relation"])
         graph.add_edge(
-            node_id(row["from"]),
-            node_id(row["to"]),
-            key=f"{relation} {row['via']} {row['source']}",
+            start,
+            end,
+            key=f"{relation} {via} {source}",
             relation=relation,
-            via=node_id(row["via"]) if row["via"] is not None else "",
-            source=str(row["source"]),
-            confidence=str(row["confidence"] or ""),
+            via=via or "",
+            source=str(source),
+            confidence=row["confidence"] or "",
         )
     graph.graph["sources"] = sorted({d["source"] for _, _, d in graph.edges(data=True)})
     return graph

@@ -292,7 +292,9 @@ def make_report(
     )
     for query, answer in competency_answers(dataset):
         header, body = _table(dataset, answer)
-        answers.tables.append((query.question, header, body))
+        answers.tables.append(
+            (f"{query.question} ({answer.note})" if answer.note else query.question, header, body)
+        )
     sections.append(answers)
 
     sources = []

@@ -46,6 +46,7 @@ from rdflib import Dataset, Graph, URIRef
 
 from graph.backend import Backend, backend, native_store, register
 from graph.errors import PolicygraphError, SourceError
+from graph.kept import keep
 from graph.load import Corpus, Source, _bind, _ontology_cached, _source_classes, find_sources
 from graph.namespaces import ONTOLOGY_IRI
 from graph.output import replaced
@@ -109,12 +110,12 @@ class StoreSpec:
         return self.kind
 
 
-def _oxigraph_dataset(store: Any) -> Dataset:
+def _oxigraph_dataset(store: Any, folder: Path | None = None) -> Dataset:
     from oxrdflib import OxigraphStore
 
     dataset = Dataset(store=OxigraphStore(store=store), default_union=True)
     _bind(dataset)
-    return register(dataset, Backend.OXIGRAPH, native=store)
+    return register(dataset, Backend.OXIGRAPH, native=store, folder=folder)
 
 
 def _parse_for_store(path: Path, limits: Limits, classes: frozenset[str]) -> tuple[str, list[Any]]:
@@ -225,6 +226,7 @@ def ingest(
             sources = _fill_oxigraph(store, files, limits, progress)
             store.flush()
             store.optimize()
+            keep(store, staging)  # the answers views read whole, ready beside the store
             del store
         return Corpus(dataset=open_store(spec), sources=tuple(sources))
     return _ingest_remote(files, spec, limits, progress)
@@ -332,7 +334,7 @@ def open_store(spec: StoreSpec) -> Dataset:
             opened = ox.Store.read_only(spec.path)
         except OSError as exc:
             raise StoreError(f"--store {spec}: cannot open the Oxigraph store: {exc}") from None
-        return _oxigraph_dataset(opened)
+        return _oxigraph_dataset(opened, Path(spec.path))
     if spec.kind == "sparql":
         # JSON results (Virtuoso answers XML poorly); the union is the default graph, so no
         # default-graph-uri is sent (rdflib issues 2538 and 2609)

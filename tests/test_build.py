@@ -81,3 +81,23 @@ def test_a_failure_while_writing_leaves_the_old_outputs_untouched(corpus_copy, t
         build([corpus_copy], out=out, formats=("svg",))
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert not list(tmp_path.glob(".out.*.staging"))  # the staging folder is gone
+
+
+def test_a_broad_question_past_its_budget_says_which_parameters_to_give(tmp_path):
+    from graph.build import competency_answers
+    from graph.generate import generate
+    from graph.load import load
+
+    generate(tmp_path / "world", triples=5_000, seed=1)
+    dataset = load([tmp_path / "world"]).dataset
+    # a budget no query can keep: every question with a default left open is cut short
+    cut = {query.name: rows for query, rows in competency_answers(dataset, open_budget=1e-6)}
+    noted = {name: rows for name, rows in cut.items() if rows.note}
+    assert "cq1-permissions" in noted, "the bundled corpus's actors are not in a generated world"
+    for name, rows in noted.items():
+        assert len(rows) == 0 and f"policygraph query {name} -p" in rows.note
+    assert all(not rows.note for name, rows in cut.items() if name not in noted)
+    # with time enough the same questions answer, for every value of what was left open
+    whole = {query.name: rows for query, rows in competency_answers(dataset, open_budget=600)}
+    assert not any(rows.note for rows in whole.values())
+    assert len(whole["cq1-permissions"]) > 0

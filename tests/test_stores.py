@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections import Counter
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from rdflib import BNode, Literal
@@ -18,7 +19,7 @@ from test_policy import _read_table
 
 from graph.errors import SourceError
 from graph.policy import PolicyEngine
-from graph.queries import list_queries, run_query
+from graph.queries import get_query, list_queries, run_query
 from graph.stores import StoreError, StoreSpec, count_quads, ingest, open_corpus
 
 QUERIES = list_queries()
@@ -252,3 +253,43 @@ def test_the_endpoint_serves_a_store_on_disk(on_disk, dataset):
         with urllib.request.urlopen(url, timeout=60) as response:
             answer = json.load(response)
     assert {b["actor"]["value"] for b in answer["results"]["bindings"]} == expected
+
+
+def test_a_store_on_disk_keeps_the_actor_relations_it_was_built_with(on_disk, dataset, monkeypatch):
+    import json
+
+    from graph import project
+    from graph.kept import FILE, kept_rows
+    from graph.project import actor_view
+
+    stored = open_corpus(None, on_disk).dataset
+    kept = kept_rows(stored, "actor-relations")
+    expected = run_query(dataset, get_query("actor-relations"))
+    assert kept is not None and len(kept) == len(expected) > 10
+    assert {(r["from"], r["relation"], r["to"]) for r in kept} == {
+        (str(r["from"]), str(r["relation"]), str(r["to"])) for r in expected
+    }
+
+    def not_run(*args, **kwargs):
+        raise AssertionError("the kept answer was not read")
+
+    edges = actor_view(dataset).number_of_edges()
+    monkeypatch.setattr(project, "run_query", not_run)
+    assert actor_view(stored).number_of_edges() == edges
+    monkeypatch.undo()
+    # a kept answer of another query text (another version) is not read: the query runs
+    path = Path(on_disk.path) / FILE
+    saved = path.read_bytes()
+    try:
+        changed = json.loads(saved)
+        changed["actor-relations"]["fingerprint"] = "0" * 64
+        path.write_text(json.dumps(changed))
+        assert kept_rows(open_corpus(None, on_disk).dataset, "actor-relations") is None
+        assert (
+            actor_view(open_corpus(None, on_disk).dataset).number_of_edges()
+            == actor_view(dataset).number_of_edges()
+        )
+    finally:
+        path.write_bytes(saved)
+    # a store in memory keeps nothing
+    assert kept_rows(open_corpus(None, StoreSpec.parse("oxigraph")).dataset, "actor-relations") is None

@@ -127,6 +127,8 @@ class Rows:
     rows: tuple[dict[str, Node | None], ...] = ()
     boolean: bool | None = None
     graph: Graph | None = None
+    #: why the answer is not whole, when it is not (a question not answered, say)
+    note: str = ""
 
     def __iter__(self) -> Iterator[dict[str, Node | None]]:
         """Iterate over the rows of a SELECT answer."""
