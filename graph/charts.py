@@ -35,7 +35,7 @@ from rdflib import Dataset, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from graph.dates import period
-from graph.draw import PERMITTED, PROHIBITED, Drawing, _new_axes
+from graph.draw import PERMITTED, PROHIBITED, Drawing, new_axes
 from graph.history import timeline
 from graph.namespaces import GEO, ODRL2, PG
 from graph.policy import Action, Outcome, PolicyEngine
@@ -197,7 +197,7 @@ def draw_policy_matrix(
     rows = [(g, w) for g in grantors for w in matrix_rows(dataset, g)]
     if not rows or not columns:
         raise ValueError("nothing to draw: no grantor has rules for this actor, or there are no columns")
-    ax = _new_axes(ax, (2.2 + 1.25 * len(columns), 1.6 + 0.55 * len(rows)))
+    ax = new_axes(ax, (2.2 + 1.25 * len(columns), 1.6 + 0.55 * len(rows)))
     drawing = Drawing(
         ax=ax, title=f"Who lets {label_of(dataset, actor)} strike {fixed}, as of {day.isoformat()}"
     )
@@ -373,7 +373,7 @@ def draw_timeline(dataset: Dataset, *, ax: Axes | None = None, width: int = 100)
     grantors = [r["grantor"] for r in order]
     levels = _stack(xs, grantors, gap=span * 0.035)
     lane_y, height = _lane_heights(lanes, grantors, levels)
-    ax = _new_axes(ax, (A4_WIDTH, 1.4 + 0.32 * height + 0.22 * len(order)))
+    ax = new_axes(ax, (A4_WIDTH, 1.4 + 0.32 * height + 0.22 * len(order)))
     drawing = Drawing(ax=ax, title="Decisions and statements, per grantor")
     key: list[str] = []
     for number, (x, level, row) in enumerate(zip(xs, levels, order, strict=True), start=1):

@@ -51,6 +51,8 @@ __all__ = [
     "Drawing",
     "draw_actor_network",
     "draw_policy",
+    "new_axes",
+    "ring_layout",
     "save",
 ]
 
@@ -125,7 +127,8 @@ class Drawing:
         return buffer.getvalue()
 
 
-def _new_axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
+def new_axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
+    """``ax``, or the axes of a new figure of ``size`` inches when it is None."""
     if ax is not None:
         return ax
     import matplotlib.pyplot as plt
@@ -148,7 +151,11 @@ def _short_sources(sources: list[str]) -> str:
 # --- actor network ---------------------------------------------------------------
 
 
-def _ring_layout(graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
+def ring_layout(graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
+    """Positions for an actor network: the states on an inner ring, the other actors outside.
+
+    Each actor of the outer ring sits as close as the slots allow to the states it is linked to.
+    """
     states = sorted(
         (n for n, d in graph.nodes(data=True) if d.get("kind") == "State"),
         key=lambda n: graph.nodes[n]["label"],
@@ -272,9 +279,9 @@ def draw_actor_network(
         keep = [(u, v, k) for u, v, k, d in graph.edges(keys=True, data=True) if d["relation"] in relations]
         graph = graph.edge_subgraph(keep).copy()
     graph, hidden, hidden_edges = _most_connected(graph, max_actors)
-    ax = _new_axes(ax, (13, 11))
+    ax = new_axes(ax, (13, 11))
     drawing = Drawing(ax=ax, title=title, hidden=hidden)
-    positions = _ring_layout(graph)
+    positions = ring_layout(graph)
     drawing.positions = positions
 
     # one arrow per relation between two actors, thicker when several claims or sources make it;
@@ -526,7 +533,7 @@ def draw_policy(
 
     policy = URIRef(str(policy))
     columns, edges, sources = _policy_boxes(dataset, policy)
-    ax = _new_axes(ax, (16, max(6.0, 0.75 * max(len(c) for c in columns.values()) + 2)))
+    ax = new_axes(ax, (16, max(6.0, 0.75 * max(len(c) for c in columns.values()) + 2)))
     drawing = Drawing(ax=ax, title=f"Who may do what, where: {label_of(dataset, policy)}")
     tallest = _draw_boxes(ax, columns, drawing, width)
     positions = drawing.positions

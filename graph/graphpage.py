@@ -61,9 +61,9 @@ def _dates(dataset: Dataset) -> dict[str, str]:
 
 def _positions(graph: nx.MultiDiGraph, view: str) -> dict[str, tuple[float, float]]:
     if view == "actors":
-        from graph.draw import _ring_layout
+        from graph.draw import ring_layout
 
-        raw = _ring_layout(graph)
+        raw = ring_layout(graph)
     else:
         simple = nx.Graph(graph.to_undirected())
         spread = 2.5 / max(simple.number_of_nodes(), 1) ** 0.5

@@ -2,13 +2,14 @@
 
 A store on disk is written whole by ``policygraph build SOURCES --store oxigraph:DIR`` and
 only read after, so the answers of the queries in :data:`KEPT` cannot go stale: the build
-runs them once, in Oxigraph, and writes their rows as text into the store's folder
-(``policygraph-kept.json``). A reader asks :func:`kept_rows`; it gets None (and runs the
-query) for any other store, or when the query's text is not the one that was kept (a
-newer policygraph).
+runs them once, in Oxigraph, and writes their rows into the store's folder
+(``policygraph-kept.json``). Those are the queries read whole: the actor relations (the
+actor view) and what the policy engine reads when it starts. A reader asks
+:func:`kept_rows` (each value as text) or :func:`kept_terms` (as rdflib terms); it gets
+None, and runs the query, for any other store, or when the query's text is not the one
+that was kept (a newer policygraph).
 
-The kept rows are text: an IRI, ``_:id`` for a blank node (a store's blank nodes keep their
-ids), a literal's lexical form, None for an unbound variable.
+Each distinct term is written once; a row is a list of term numbers (-1 for unbound).
 
 Examples
 --------
@@ -16,68 +17,124 @@ Examples
 >>> from graph.stores import StoreSpec, ingest, open_corpus
 >>> folder = tempfile.mkdtemp() + "/store"
 >>> _ = ingest(None, StoreSpec("oxigraph", path=folder))
->>> rows = kept_rows(open_corpus(None, StoreSpec("oxigraph", path=folder)).dataset, "actor-relations")
->>> sorted({row["relation"] for row in rows})[:3]
+>>> dataset = open_corpus(None, StoreSpec("oxigraph", path=folder)).dataset
+>>> sorted({row["relation"] for row in kept_rows(dataset, "actor-relations")})[:3]
 ['attacks', 'authorises', 'part of']
+>>> rules = kept_terms(dataset, "engine-rules")
+>>> len(rules) > 10
+True
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rdflib import Dataset
+from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib.term import Node
 
-from graph.backend import store_folder
+from graph.backend import store_folder, term_cache
 from graph.namespaces import PREFIXES
 from graph.output import atomic_write
 from graph.queries import get_query
 
-__all__ = ["FILE", "KEPT", "keep", "kept_rows"]
+__all__ = ["FILE", "KEPT", "keep", "kept_rows", "kept_terms"]
 
-#: the library queries whose answers a store keeps: what a view reads whole
-KEPT = ("actor-relations",)
+#: the library queries whose answers a store keeps: those read whole, by a view or the engine
+KEPT = (
+    "actor-relations",
+    "engine-facts",
+    "engine-policies",
+    "engine-rules",
+    "engine-sources",
+    "policy-statements",
+)
 FILE = "policygraph-kept.json"
-
-Row = dict[str, str | None]
+_SEPARATOR = "\x00"  # between a literal's language or datatype and its text
 
 
 def _fingerprint(name: str) -> str:
     return hashlib.sha256(get_query(name).text.encode("utf-8")).hexdigest()
 
 
-def _text(term: Any) -> str | None:
+def _code(term: Any) -> str:
+    """A term as one string: its kind, then what it is (see :func:`_term`)."""
     import pyoxigraph as ox
 
-    if term is None:
-        return None
+    if isinstance(term, ox.NamedNode):
+        return "i" + term.value
     if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    return str(term.value)
+        return "b" + term.value
+    if term.language:
+        return f"l{term.language}{_SEPARATOR}{term.value}"
+    return f"d{term.datatype.value}{_SEPARATOR}{term.value}"
+
+
+def _term(code: str, known: dict[Any, Any]) -> Node:
+    """The rdflib term of a code, one object per IRI and blank node across the store's answers."""
+    kind, rest = code[0], code[1:]
+    if kind in "ib":
+        found = known.get(code)
+        if found is None:
+            found = known[code] = URIRef(rest) if kind == "i" else BNode(rest)
+        return found
+    marker, _, text = rest.partition(_SEPARATOR)
+    return Literal(text, lang=marker) if kind == "l" else Literal(text, datatype=URIRef(marker))
+
+
+def _text(code: str) -> str:
+    """A term as text: an IRI, ``_:id`` for a blank node, a literal's lexical form."""
+    kind, rest = code[0], code[1:]
+    if kind == "i":
+        return rest
+    if kind == "b":
+        return "_:" + rest
+    return rest.partition(_SEPARATOR)[2]
 
 
 def keep(store: Any, folder: Path) -> Path:
     """Run each query of :data:`KEPT` on a pyoxigraph ``store`` and write its rows into ``folder``."""
-    kept: dict[str, Any] = {}
+    numbers: dict[str, int] = {}
+    answers: dict[str, Any] = {}
     for name in KEPT:
         solutions = store.query(
             get_query(name).text, use_default_graph_as_union=True, prefixes=dict(PREFIXES)
         )
         variables = [v.value for v in solutions.variables]
-        rows = [[_text(solution[i]) for i in range(len(variables))] for solution in solutions]
-        kept[name] = {"fingerprint": _fingerprint(name), "variables": variables, "rows": rows}
+        rows = []
+        for solution in solutions:
+            row = []
+            for index in range(len(variables)):
+                term = solution[index]
+                if term is None:
+                    row.append(-1)
+                    continue
+                code = _code(term)
+                number = numbers.get(code)
+                if number is None:
+                    number = numbers[code] = len(numbers)
+                row.append(number)
+            rows.append(row)
+        answers[name] = {"fingerprint": _fingerprint(name), "variables": variables, "rows": rows}
     path = Path(folder) / FILE
-    atomic_write(path, json.dumps(kept, separators=(",", ":")).encode("utf-8"))
+    document = {"terms": list(numbers), "answers": answers}
+    atomic_write(path, json.dumps(document, separators=(",", ":")).encode("utf-8"))
     return path
 
 
-_READ: dict[tuple[Path, int, int], dict[str, Any]] = {}
+@dataclass
+class _Kept:
+    answers: dict[str, Any]
+    codes: list[str]
 
 
-def kept_rows(dataset: Dataset, name: str) -> list[Row] | None:
-    """The rows kept for the query ``name`` beside the dataset's store, or None."""
+_READ: dict[tuple[Path, int, int], _Kept] = {}
+
+
+def _answer(dataset: Dataset, name: str) -> tuple[_Kept, dict[str, Any]] | None:
     folder = store_folder(dataset)
     if folder is None:
         return None
@@ -90,12 +147,54 @@ def kept_rows(dataset: Dataset, name: str) -> list[Row] | None:
     kept = _READ.get(stamp)
     if kept is None:
         try:
-            kept = json.loads(path.read_bytes())
-        except (OSError, ValueError):
+            document = json.loads(path.read_bytes())
+            kept = _Kept(document["answers"], document["terms"])
+        except (OSError, ValueError, KeyError, TypeError):
             return None  # unreadable: the query runs instead
+        _READ.clear()  # one store's answers at a time: they can be large
         _READ[stamp] = kept
-    answer = kept.get(name) if isinstance(kept, dict) else None
-    if not answer or answer.get("fingerprint") != _fingerprint(name):
+    answer = kept.answers.get(name)
+    if not isinstance(answer, dict) or answer.get("fingerprint") != _fingerprint(name):
         return None
+    return kept, answer
+
+
+def kept_rows(dataset: Dataset, name: str) -> list[dict[str, str | None]] | None:
+    """The rows kept for the query ``name`` beside the dataset's store, as text; or None."""
+    found = _answer(dataset, name)
+    if found is None:
+        return None
+    kept, answer = found
+    texts = [_text(code) for code in kept.codes]
     variables = answer["variables"]
-    return [dict(zip(variables, row, strict=True)) for row in answer["rows"]]
+    return [
+        {v: (texts[n] if n >= 0 else None) for v, n in zip(variables, row, strict=True)}
+        for row in answer["rows"]
+    ]
+
+
+def kept_terms(dataset: Dataset, name: str) -> list[dict[str, Node | None]] | None:
+    """The rows kept for the query ``name`` beside the dataset's store, as rdflib terms; or None.
+
+    The same rows, and the same term objects, as running the query on the store gives.
+    """
+    found = _answer(dataset, name)
+    if found is None:
+        return None
+    kept, answer = found
+    known = term_cache(dataset)
+    terms: dict[int, Node] = {}
+    variables = answer["variables"]
+    rows: list[dict[str, Node | None]] = []
+    for row in answer["rows"]:
+        values: dict[str, Node | None] = {}
+        for variable, number in zip(variables, row, strict=True):
+            if number < 0:
+                values[variable] = None
+                continue
+            term = terms.get(number)
+            if term is None:
+                term = terms[number] = _term(kept.codes[number], known)
+            values[variable] = term
+        rows.append(values)
+    return rows

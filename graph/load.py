@@ -36,7 +36,17 @@ from graph.namespaces import ONTOLOGY_IRI, PG, PREFIXES
 from graph.resources import corpus_files, ontology_modules
 from graph.strict import DEFAULT_LIMITS, Limits, check_bytes, check_size, check_text, read_capped
 
-__all__ = ["Corpus", "Source", "find_sources", "load", "load_ontology", "parse_source", "read_source"]
+__all__ = [
+    "Corpus",
+    "Source",
+    "bind_prefixes",
+    "find_sources",
+    "load",
+    "load_ontology",
+    "parse_source",
+    "read_source",
+    "source_classes",
+]
 
 
 @dataclass(frozen=True)
@@ -63,7 +73,8 @@ class Corpus:
         return None
 
 
-def _bind(graph: Graph) -> None:
+def bind_prefixes(graph: Graph) -> None:
+    """Bind the project's prefixes (:data:`graph.namespaces.PREFIXES`) on a graph or dataset."""
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns, override=True, replace=True)
 
@@ -102,7 +113,8 @@ def _line_of(text: str, lexical: str) -> int | None:
 
 
 @functools.cache
-def _source_classes() -> frozenset[URIRef]:
+def source_classes() -> frozenset[URIRef]:
+    """``pg:Source`` and every class of the ontology below it: what a source document is typed as."""
     ontology = load_ontology()
     found = {URIRef(PG.Source)}
     found.update(c for c in ontology.transitive_subjects(RDFS.subClassOf, PG.Source) if isinstance(c, URIRef))
@@ -144,7 +156,7 @@ def parse_source(text: str, *, name: str, limits: Limits = DEFAULT_LIMITS) -> So
     """
     check_text(text, name=name, limits=limits)
     graph = parse_turtle(text, name=name)
-    classes = _source_classes()
+    classes = source_classes()
     documents = sorted({s for c in classes for s in graph.subjects(RDF.type, c)}, key=str)
     if not documents:
         raise SourceError(
@@ -164,7 +176,7 @@ def parse_source(text: str, *, name: str, limits: Limits = DEFAULT_LIMITS) -> So
             "give it its own IRI (src:publisher-YYYY-MM-DD)",
             line=_line_of(text, str(document).rsplit("#", 1)[-1].rsplit("/", 1)[-1]),
         )
-    _bind(graph)
+    bind_prefixes(graph)
     return Source(iri=document, file=name, graph=graph)
 
 
@@ -222,7 +234,7 @@ def _ontology_cached() -> Graph:
     missing = [str(i) for i in graph.objects(ONTOLOGY_IRI, OWL.imports) if i not in modules]
     if missing:
         raise SourceError("ontology", f"imported modules not bundled: {', '.join(missing)}")
-    _bind(graph)
+    bind_prefixes(graph)
     return graph
 
 
@@ -233,7 +245,7 @@ def load_ontology() -> Graph:
     """
     graph = Graph()
     graph += _ontology_cached()
-    _bind(graph)
+    bind_prefixes(graph)
     return graph
 
 
@@ -267,7 +279,7 @@ def load(paths: Sequence[str | Path] | None = None, *, limits: Limits = DEFAULT_
             )
         seen[source.iri] = source.file
     dataset = Dataset(default_union=True)
-    _bind(dataset)
+    bind_prefixes(dataset)
     dataset.graph(ONTOLOGY_IRI).__iadd__(_ontology_cached())
     for source in sources:
         dataset.graph(source.iri).__iadd__(source.graph)

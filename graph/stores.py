@@ -47,7 +47,7 @@ from rdflib import Dataset, Graph, URIRef
 from graph.backend import Backend, backend, native_store, register
 from graph.errors import PolicygraphError, SourceError
 from graph.kept import keep
-from graph.load import Corpus, Source, _bind, _ontology_cached, _source_classes, find_sources
+from graph.load import Corpus, Source, bind_prefixes, find_sources, load_ontology, source_classes
 from graph.namespaces import ONTOLOGY_IRI
 from graph.output import replaced
 from graph.resources import corpus_files
@@ -114,7 +114,7 @@ def _oxigraph_dataset(store: Any, folder: Path | None = None) -> Dataset:
     from oxrdflib import OxigraphStore
 
     dataset = Dataset(store=OxigraphStore(store=store), default_union=True)
-    _bind(dataset)
+    bind_prefixes(dataset)
     return register(dataset, Backend.OXIGRAPH, native=store, folder=folder)
 
 
@@ -160,9 +160,9 @@ def _fill_oxigraph(
 ) -> list[Source]:
     import pyoxigraph as ox
 
-    ontology = _ontology_cached().serialize(format="nt", encoding="utf-8")
+    ontology = load_ontology().serialize(format="nt", encoding="utf-8")
     store.bulk_load(ontology, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(ONTOLOGY_IRI)))
-    classes = frozenset(str(c) for c in _source_classes())
+    classes = frozenset(str(c) for c in source_classes())
     sources: list[Source] = []
     seen: dict[str, str] = {}
     batch: list[Any] = []
@@ -237,12 +237,12 @@ def _ingest_remote(
 ) -> Corpus:
     import pyoxigraph as ox
 
-    classes = frozenset(str(c) for c in _source_classes())
+    classes = frozenset(str(c) for c in source_classes())
     parsed = []
     for path in files:  # read every source before writing anything
         parsed.append((path, *_parse_for_store(path, limits, classes)))
     ontology = list(
-        ox.parse(_ontology_cached().serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+        ox.parse(load_ontology().serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
     )
     graphs = [(str(ONTOLOGY_IRI), ontology)] + [(doc, triples) for _, doc, triples in parsed]
     for graph, triples in graphs:
@@ -346,7 +346,7 @@ def open_store(spec: StoreSpec) -> Dataset:
             context_aware=True,
         )
         dataset = Dataset(store=remote, default_union=True)
-        _bind(dataset)
+        bind_prefixes(dataset)
         return register(dataset, Backend.SPARQL)
     raise StoreError(f"--store {spec}: this store is loaded from sources; use open_corpus")
 
@@ -429,7 +429,7 @@ def in_memory(corpus: Corpus) -> Corpus:
     if not corpus.sources or corpus.sources[0].graph is not None:
         return corpus
     dataset = Dataset(default_union=True)
-    _bind(dataset)
+    bind_prefixes(dataset)
     for iri in (ONTOLOGY_IRI, *(source.iri for source in corpus.sources)):
         target = dataset.graph(iri)
         stored = Graph(
@@ -451,7 +451,7 @@ def source_graphs(dataset: Dataset) -> list[URIRef]:
     """
     from graph.queries import run_query
 
-    kinds = " ".join(kind.n3() for kind in sorted(_source_classes()))
+    kinds = " ".join(kind.n3() for kind in sorted(source_classes()))
     query = f"SELECT DISTINCT ?g WHERE {{ VALUES ?kind {{ {kinds} }} GRAPH ?g {{ ?g a ?kind }} }}"
     found = {row["g"] for row in run_query(dataset, query)}
     return sorted(iri for iri in found if isinstance(iri, URIRef) and iri != ONTOLOGY_IRI)

@@ -41,6 +41,7 @@ from rdflib.namespace import ORG, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from graph.dates import Period, period
+from graph.kept import kept_terms
 from graph.namespaces import GEO, ONTOLOGY_IRI, PG
 from graph.policy.records import CONFIDENCE_ORDER, DateReading, Fact, RuleKind, SourceRef
 from graph.queries import get_query, run_query
@@ -253,6 +254,9 @@ class Facts:
     # --- reading ------------------------------------------------------------------------
 
     def _rows(self, name: str) -> list[dict[str, Any]]:
+        kept = kept_terms(self.dataset, name)  # kept by a store on disk when it was built
+        if kept is not None:
+            return kept
         return [dict(row) for row in run_query(self.dataset, get_query(name))]
 
     def _read_labels(self) -> None:
