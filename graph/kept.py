@@ -29,9 +29,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.term import Node
@@ -53,6 +54,7 @@ KEPT = (
     "policy-statements",
 )
 FILE = "policygraph-kept.json"
+_T = TypeVar("_T")
 _SEPARATOR = "\x00"  # between a literal's language or datatype and its text
 
 
@@ -159,42 +161,39 @@ def _answer(dataset: Dataset, name: str) -> tuple[_Kept, dict[str, Any]] | None:
     return kept, answer
 
 
-def kept_rows(dataset: Dataset, name: str) -> list[dict[str, str | None]] | None:
-    """The rows kept for the query ``name`` beside the dataset's store, as text; or None."""
+def _decoded(dataset: Dataset, name: str, decode: Callable[[str], _T]) -> list[dict[str, _T | None]] | None:
+    """The kept rows of ``name``, each term decoded once, where it is first used."""
     found = _answer(dataset, name)
     if found is None:
         return None
     kept, answer = found
-    texts = [_text(code) for code in kept.codes]
+    decoded: dict[int, _T] = {}
     variables = answer["variables"]
-    return [
-        {v: (texts[n] if n >= 0 else None) for v, n in zip(variables, row, strict=True)}
-        for row in answer["rows"]
-    ]
+    rows: list[dict[str, _T | None]] = []
+    for row in answer["rows"]:
+        values: dict[str, _T | None] = {}
+        for variable, number in zip(variables, row, strict=True):
+            if number < 0:
+                values[variable] = None
+                continue
+            value = decoded.get(number)
+            if value is None:
+                value = decoded[number] = decode(kept.codes[number])
+            values[variable] = value
+        rows.append(values)
+    return rows
+
+
+def kept_rows(dataset: Dataset, name: str) -> list[dict[str, str | None]] | None:
+    """The rows kept for the query ``name`` beside the dataset's store, as text; or None."""
+    return _decoded(dataset, name, _text)
 
 
 def kept_terms(dataset: Dataset, name: str) -> list[dict[str, Node | None]] | None:
     """The rows kept for the query ``name`` beside the dataset's store, as rdflib terms; or None.
 
-    The same rows, and the same term objects, as running the query on the store gives.
+    The same rows as running the query on the store gives, with one object per IRI and
+    blank node across the store's kept answers.
     """
-    found = _answer(dataset, name)
-    if found is None:
-        return None
-    kept, answer = found
     known = term_cache(dataset)
-    terms: dict[int, Node] = {}
-    variables = answer["variables"]
-    rows: list[dict[str, Node | None]] = []
-    for row in answer["rows"]:
-        values: dict[str, Node | None] = {}
-        for variable, number in zip(variables, row, strict=True):
-            if number < 0:
-                values[variable] = None
-                continue
-            term = terms.get(number)
-            if term is None:
-                term = terms[number] = _term(kept.codes[number], known)
-            values[variable] = term
-        rows.append(values)
-    return rows
+    return _decoded(dataset, name, lambda code: _term(code, known))
