@@ -756,7 +756,12 @@ def export(sources: tuple[str, ...], fmt: str, out: str, view: str, store: str) 
 @click.option(
     "--cors", multiple=True, help="An origin browsers may call from (repeat it; * for any). Default: none."
 )
-@click.option("--allow-update", is_flag=True, help="Accept SPARQL Update (changes the graph in memory only).")
+@click.option(
+    "--allow-update",
+    is_flag=True,
+    help="Accept SPARQL Update: it changes the graph in memory, or, on an Oxigraph store on disk, "
+    "writes each update to the store as one transaction (one worker then answers every request).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Log no requests.")
 @_store_option
 def serve(
@@ -810,9 +815,14 @@ def serve(
             click.echo(
                 f"policygraph: warning: listening on {host}: other machines can reach the endpoint", err=True
             )
+        mode = ", read-only"
+        if endpoint.in_place is not None:
+            mode = f", read-write: updates are written to {endpoint.in_place}, one worker"
+        elif allow_update:
+            mode = ", read-write"
         click.echo(
             f"serving {len(corpus.sources)} sources at {endpoint.url} (query page) and {endpoint.url}sparql "
-            f"(SPARQL endpoint{', read-write' if allow_update else ', read-only'}); Ctrl-C stops",
+            f"(SPARQL endpoint{mode}); Ctrl-C stops",
             err=True,
         )
         endpoint.serve_forever()

@@ -42,12 +42,13 @@ from graph.namespaces import PREFIXES
 from graph.output import atomic_write
 from graph.queries import get_query
 
-__all__ = ["FILE", "KEPT", "keep", "kept_rows", "kept_terms"]
+__all__ = ["FILE", "KEPT", "forget", "keep", "kept_rows", "kept_terms"]
 
 #: the library queries whose answers a store keeps: those read whole, by a view or the engine
 KEPT = (
     "actor-relations",
     "engine-facts",
+    "engine-labels",
     "engine-policies",
     "engine-rules",
     "engine-sources",
@@ -134,6 +135,15 @@ class _Kept:
 
 
 _READ: dict[tuple[Path, int, int], _Kept] = {}
+
+
+def forget(folder: Path) -> None:
+    """Drop the answers kept in a store's folder: the store changed, so they may not hold.
+
+    The queries run instead, until ``policygraph build`` keeps them again.
+    """
+    (Path(folder) / FILE).unlink(missing_ok=True)
+    _READ.clear()
 
 
 def _answer(dataset: Dataset, name: str) -> tuple[_Kept, dict[str, Any]] | None:

@@ -65,7 +65,9 @@ __all__ = [
     "ProtocolError",
     "Request",
     "answer",
+    "default_prefixes",
     "negotiate",
+    "parse_guarded",
     "read_request",
     "restrict",
     "service_description",
@@ -328,7 +330,7 @@ def restrict(dataset: Dataset, default_graphs: Sequence[str], named_graphs: Sequ
 _DECLARED = re.compile(r"PREFIX\s+[^\s:]*:\s*<([^>]*)>", re.IGNORECASE)
 
 
-def _default_prefixes(text: str) -> dict[str, str]:
+def default_prefixes(text: str) -> dict[str, str]:
     """The project's prefixes, less those whose namespace the text declares under a name of its own.
 
     rdflib binds the given prefixes again before each operation of an update, and binding a
@@ -346,8 +348,8 @@ def parse_guarded(text: str, parse: Callable[..., T], *, what: str = "query", ba
     try:
         check_nesting(text, f"the {what}")
         if base is not None:
-            return parse(text, initNs=_default_prefixes(text), base=base)
-        return parse(text, initNs=_default_prefixes(text))
+            return parse(text, initNs=default_prefixes(text), base=base)
+        return parse(text, initNs=default_prefixes(text))
     except QueryError as exc:
         raise ProtocolError(400, str(exc)) from None
     except Exception as exc:
@@ -449,7 +451,7 @@ def _answer_natively(
         check_nesting(text, "the query")
     except QueryError as exc:
         raise ProtocolError(400, str(exc)) from None
-    prefixes = _default_prefixes(text)
+    prefixes = default_prefixes(text)
 
     def run() -> Any:
         return store.query(text, use_default_graph_as_union=True, prefixes=prefixes)

@@ -59,11 +59,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from rdflib import Dataset
 
+from graph.backend import store_folder
 from graph.errors import PolicygraphError
 from graph.namespaces import PREFIXES
 from graph.protocol import ProtocolError, Request, answer, negotiate, read_request, service_description
@@ -84,6 +86,18 @@ class _State:
     allow_update: bool
     version: int = 0
     cache: dict[str, Any] = field(default_factory=dict)
+    #: an Oxigraph store on disk that updates write to: the worker opens it read-write itself
+    writable: Path | None = None
+    held: bool = False
+
+
+def _hold(state: _State) -> None:
+    """Open the store on disk read-write in this worker, once (the parent's copy is read-only)."""
+    if state.writable is not None and not state.held:
+        from graph.stores import StoreSpec, open_store
+
+        state.dataset = open_store(StoreSpec("oxigraph", path=str(state.writable)), writable=True)
+        state.held = True
 
 
 def _derived(state: _State, key: str, make: Any) -> Any:
@@ -94,6 +108,7 @@ def _derived(state: _State, key: str, make: Any) -> Any:
 
 def _handle(state: _State, job: tuple[Any, ...]) -> Reply:
     """Answer one job in a worker."""
+    _hold(state)
     kind = job[0]
     if kind == "sparql":
         request, accept, endpoint_url = job[1], job[2], job[3]
@@ -282,7 +297,9 @@ class _Handler(BaseHTTPRequestHandler):
             body = self._body() if method == "POST" else b""
             request = read_request(method, query, self.headers.get("Content-Type", ""), body)
             job = ("sparql", request, self.headers.get("Accept"), endpoint.url + "sparql")
-            return endpoint.pool.run(job, write=request.update is not None and endpoint.allow_update)
+            # an update to a store on disk is written once, there: no worker replays it
+            logged = request.update is not None and endpoint.allow_update and endpoint.in_place is None
+            return endpoint.pool.run(job, write=logged)
         if method != "GET":
             raise ProtocolError(405, f"{path} answers GET only")
         if path in ("/", "/index.html"):
@@ -381,7 +398,10 @@ class Endpoint:
     cors : sequence of str
         Origins allowed to call from a browser (``*`` for any); none by default.
     allow_update : bool
-        Accept SPARQL Update; the graph in memory changes, the source files do not.
+        Accept SPARQL Update; the graph in memory changes, the source files do not. Over an
+        Oxigraph store on disk, each update is written to the store as one transaction; one
+        worker then holds the store read-write and answers every request, so each request
+        sees every update made before it.
     max_body : int
         Largest POST body, in bytes.
     idle_timeout : float
@@ -423,8 +443,12 @@ class Endpoint:
                 f"cannot listen on {host}:{port}: {exc.strerror}: pick another --port"
             ) from None
         self.server.endpoint = self
+        #: the store on disk that updates are written to, or None
+        self.in_place = store_folder(dataset) if allow_update else None
+        if self.in_place is not None:
+            workers = 1  # Oxigraph lets one process write, and readers must not run beside it
         # fork the workers before any thread starts
-        state = _State(dataset, max_rows=max_rows, allow_update=allow_update)
+        state = _State(dataset, max_rows=max_rows, allow_update=allow_update, writable=self.in_place)
         self.pool = Pool(state, _handle, workers=workers, timeout=timeout, queue=queue)
         bound_host, bound_port = str(self.server.server_address[0]), int(self.server.server_address[1])
         shown = f"[{bound_host}]" if ":" in str(bound_host) else str(bound_host)

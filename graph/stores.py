@@ -314,13 +314,18 @@ def _update(spec: StoreSpec, text: str) -> None:
         raise StoreError(f"{url}: cannot reach the endpoint: {getattr(exc, 'reason', exc)}") from None
 
 
-def open_store(spec: StoreSpec) -> Dataset:
-    """The dataset over an existing store: Oxigraph on disk (read-only) or a SPARQL endpoint.
+def open_store(spec: StoreSpec, *, writable: bool = False) -> Dataset:
+    """The dataset over an existing store: Oxigraph on disk or a SPARQL endpoint.
+
+    An Oxigraph store is opened read-only, unless ``writable``: then this process holds
+    it read-write, alone (Oxigraph allows one such process, and a reader opened while
+    another process writes reads undefined data).
 
     Raises
     ------
     StoreError
-        When there is no store at the path, or the spec names a store that has to be loaded.
+        When there is no store at the path, the spec names a store that has to be loaded,
+        or a store to write is in use by another process.
     """
     if spec.kind == "oxigraph" and spec.path:
         import pyoxigraph as ox
@@ -331,8 +336,13 @@ def open_store(spec: StoreSpec) -> Dataset:
                 f"write one with policygraph build SOURCES --store {spec}"
             )
         try:
-            opened = ox.Store.read_only(spec.path)
+            opened = ox.Store(spec.path) if writable else ox.Store.read_only(spec.path)
         except OSError as exc:
+            if writable and "lock" in str(exc).lower():
+                raise StoreError(
+                    f"--store {spec}: another process is writing to the store (a build, or a server "
+                    "accepting updates): stop it first"
+                ) from None
             raise StoreError(f"--store {spec}: cannot open the Oxigraph store: {exc}") from None
         return _oxigraph_dataset(opened, Path(spec.path))
     if spec.kind == "sparql":

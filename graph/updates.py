@@ -6,6 +6,11 @@ before anything changes; the rest of SPARQL 1.1 Update runs on the dataset in me
 WHERE clause's default graph; a graph that is not loaded is empty, never fetched. Source
 files are never written.
 
+On an Oxigraph store on disk opened read-write, Oxigraph runs the update as one
+transaction (all of it is written, or nothing) and the answers the store kept when it was
+built are dropped, since they may no longer hold; the protocol's ``using-graph-uri`` is
+refused there (``USING`` in the update's text does the same).
+
 Examples
 --------
 >>> from rdflib import Dataset, URIRef
@@ -30,7 +35,9 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.processor import prepareUpdate
 
-from graph.protocol import ProtocolError, parse_guarded
+from graph.backend import native_store, store_folder
+from graph.kept import forget
+from graph.protocol import ProtocolError, default_prefixes, parse_guarded
 from graph.queries import one_line
 
 __all__ = ["apply_update"]
@@ -112,6 +119,10 @@ def apply_update(
     """
     prepared = parse_guarded(text, prepareUpdate, what="update", base=base)
     _refuse_outside(prepared.algebra)
+    folder = store_folder(dataset)
+    if folder is not None:
+        _in_place(native_store(dataset), folder, text, base=base, using=using + using_named)
+        return
     _using(prepared.algebra, using, using_named)
     _into_default_graph(prepared.algebra)
     # USING reads graphs that are loaded; rdflib would otherwise fetch them from the web
@@ -120,3 +131,18 @@ def apply_update(
         dataset.update(prepared)
     except Exception as exc:
         raise ProtocolError(400, f"the update failed: {one_line(exc)}") from None
+
+
+def _in_place(store: Any, folder: Any, text: str, *, base: str | None, using: tuple[str, ...]) -> None:
+    """The update run by Oxigraph on its store on disk, as one transaction."""
+    if using:
+        raise ProtocolError(
+            400,
+            "using-graph-uri and using-named-graph-uri are refused on a store on disk: "
+            "write USING <graph> in the update",
+        )
+    try:
+        store.update(text, base_iri=base, prefixes=default_prefixes(text))
+    except Exception as exc:  # Oxigraph's own message: nothing was written
+        raise ProtocolError(400, f"the update failed, and nothing was written: {one_line(exc)}") from None
+    forget(folder)

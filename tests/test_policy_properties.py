@@ -275,3 +275,30 @@ def test_a_rule_of_a_party_with_no_say_never_changes_an_outcome(action):
     if action.weapon == PGR.HIMARS:
         names = {r.label for r in decision.rules if r.authority is Authority.NONE}
         assert names <= {"test: no HIMARS in Belgorod Oblast"}
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    bounds=st.lists(days, min_size=2, max_size=2, unique=True),
+    questions=st.lists(actions, min_size=4, max_size=10),
+)
+def test_an_engine_answers_each_question_as_a_new_engine_would(bounds, questions):
+    """What an engine remembers from one question (a date constraint's span of days, a place's
+    rules, a rule's check) never changes its answer to the next: each answer, explanation
+    included, is the one a new engine gives. A prohibition in force from 2022 but bounded
+    by two dates makes the date checks matter."""
+    first, last = sorted(bounds)
+    dataset = _with_prohibition(
+        PGR.UnitedStates,
+        date(2022, 1, 1),
+        [
+            (ODRL2.dateTime, ODRL2.gteq, Literal(first.isoformat(), datatype=XSD.date)),
+            (ODRL2.dateTime, ODRL2.lt, Literal(last.isoformat(), datatype=XSD.date)),
+        ],
+    )
+    remembering = PolicyEngine(dataset)
+    for action in questions:
+        for day in (action.day, first, last, first - timedelta(days=1), last - timedelta(days=1)):
+            asked = action.replace(day=day)
+            fresh = PolicyEngine(dataset, facts=remembering.facts).decide(asked)
+            assert remembering.decide(asked).as_dict() == fresh.as_dict()

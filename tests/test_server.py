@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 from conftest import decide_by_names
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, URIRef
+from rdflib.namespace import RDFS
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
@@ -453,6 +454,61 @@ def test_a_silent_connection_is_closed(dataset):
         with socket.create_connection((host, port), timeout=60) as sock:
             # nothing sent: the server closes the connection (recv then returns no bytes)
             assert sock.recv(1) == b""
+
+
+def test_updates_to_a_store_on_disk_are_transactions_written_there(tmp_path):
+    """With --allow-update over an Oxigraph store on disk, each update is one transaction on the
+    store: all of it is written, or none; every later request sees it; it outlives the server;
+    and the answers the store kept at build time, which it may falsify, are dropped."""
+    from graph.kept import FILE
+    from graph.stores import StoreSpec, ingest, open_store
+
+    spec = StoreSpec("oxigraph", path=str(tmp_path / "store"))
+    ingest(None, spec)
+    assert (tmp_path / "store" / FILE).is_file()
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+
+    def post(endpoint, **params):
+        return fetch(endpoint.url + "sparql", data=urllib.parse.urlencode(params).encode(), headers=form)
+
+    def notes(endpoint):
+        query = "SELECT ?o WHERE { GRAPH <urn:notes> { <urn:note> rdfs:label ?o } }"
+        status, _, body = fetch(sparql_url(endpoint, query), headers={"Accept": "text/csv"})
+        assert status == 200, body
+        return sorted(body.decode().split()[1:])
+
+    with Endpoint(open_store(spec), port=0, quiet=True, workers=2, allow_update=True) as writable:
+        writable.start()
+        assert writable.in_place == tmp_path / "store"
+        question = urllib.parse.urlencode(
+            {"weapon": "rocket", "supplier": "US", "place": "Belgorod Oblast", "date": "2024-06-05"}
+        )
+        status, _, body = fetch(writable.url + "check?" + question)
+        before = json.loads(body)["outcome"]
+        assert status == 200 and before == "conditional"
+        status, _, body = post(
+            writable, update="INSERT DATA { GRAPH <urn:notes> { <urn:note> rdfs:label 'one' } }"
+        )
+        assert status == 200, body
+        assert [notes(writable) for _ in range(4)] == [["one"]] * 4
+        assert not (tmp_path / "store" / FILE).exists()
+        # the second operation fails, so the first is not written either
+        failing = (
+            "INSERT DATA { GRAPH <urn:notes> { <urn:note> rdfs:label 'two' } } ; DROP GRAPH <urn:absent>"
+        )
+        status, _, body = post(writable, update=failing)
+        assert status == 400 and b"nothing was written" in body and b"urn:absent" in body
+        status, _, body = post(
+            writable, update="INSERT DATA { <urn:a> <urn:b> 'c' }", **{"using-graph-uri": "urn:x"}
+        )
+        assert status == 400 and b"USING" in body
+        assert notes(writable) == ["one"]
+        # the engine, on the changed store, reads it by its queries and answers as before
+        status, _, body = fetch(writable.url + "check?" + question)
+        assert status == 200 and json.loads(body)["outcome"] == before
+    reopened = open_store(spec)
+    labels = {str(o) for o in reopened.objects(URIRef("urn:note"), RDFS.label)}
+    assert labels == {"one"}
 
 
 def test_an_update_into_the_default_graph_with_relative_iris(dataset):

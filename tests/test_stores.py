@@ -306,9 +306,7 @@ def test_the_engine_on_a_store_on_disk_starts_from_its_kept_answers(on_disk, mon
         assert kept is not None and _rows(kept) == _rows(ran), name
 
     def not_run(dataset, query, *args, **kwargs):
-        if not isinstance(query, str):
-            raise AssertionError(f"{query.name} ran although the store kept its answer")
-        return run_query(dataset, query, *args, **kwargs)  # the one inline query (labels)
+        raise AssertionError(f"{getattr(query, 'name', query)} ran although the store kept its answer")
 
     monkeypatch.setattr(facts, "run_query", not_run)
     engine = PolicyEngine(stored)

@@ -36,7 +36,16 @@ from graph.namespaces import ODRL2, PG
 from graph.policy.facts import Knowledge
 from graph.policy.records import Action, Fact, Status
 
-__all__ = ["KINDS", "NEGATIVE", "ConstraintKind", "Result", "operator_words", "order_of", "ordered"]
+__all__ = [
+    "KINDS",
+    "NEGATIVE",
+    "ConstraintKind",
+    "Result",
+    "day_points",
+    "operator_words",
+    "order_of",
+    "ordered",
+]
 
 #: what a check answers: its status, the reason in words, the facts it used
 Result = tuple[Status, str, tuple[Fact, ...]]
@@ -241,17 +250,35 @@ _DATE_TESTS: dict[str, Callable[[Period, date], bool | None]] = {
 _DATE_WORDS = {"gteq": "on or after", "gt": "after", "lteq": "on or before", "lt": "before", "eq": "on"}
 
 
-def _check_date(k: Knowledge, op: str, values: frozenset[Node], action: Action) -> Result:
-    day = action.day
-    test = _DATE_TESTS.get(op)
-    if test is None:
-        return Status.UNKNOWN, f"the engine does not compare dates with {op}", ()
+def _bounds(k: Knowledge, values: frozenset[Node]) -> list[Period] | Node:
+    """A date constraint's bounds as the day's knowledge reads them, or the value that is no date."""
     bounds = []
     for value in values:
         try:
             bounds.append(k.reading.read(period(value if isinstance(value, Literal) else str(value))))
         except ValueError:
-            return Status.UNKNOWN, f"{value} is not a date", ()
+            return value
+    return bounds
+
+
+def day_points(k: Knowledge, values: frozenset[Node]) -> list[date]:
+    """The days on which a date constraint's answer may change: its bounds' first and last days.
+
+    Every comparison of :data:`_DATE_TESTS` is with one of them, so days between two of
+    them (or on one) get the same answer.
+    """
+    bounds = _bounds(k, values)
+    return sorted({d for b in bounds for d in (b.first, b.last)}) if isinstance(bounds, list) else []
+
+
+def _check_date(k: Knowledge, op: str, values: frozenset[Node], action: Action) -> Result:
+    day = action.day
+    test = _DATE_TESTS.get(op)
+    if test is None:
+        return Status.UNKNOWN, f"the engine does not compare dates with {op}", ()
+    bounds = _bounds(k, values)
+    if not isinstance(bounds, list):
+        return Status.UNKNOWN, f"{bounds} is not a date", ()
     results = [test(bound, day) for bound in bounds]
     words, shown = _DATE_WORDS.get(op, op), ", ".join(str(b) for b in sorted(bounds))
     if all(ok is True for ok in results):

@@ -67,6 +67,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import gc
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
@@ -77,8 +78,8 @@ from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from graph.dates import Period, period, started_by
-from graph.namespaces import PG
-from graph.policy.constraints import KINDS, NEGATIVE, order_of
+from graph.namespaces import ODRL2, PG
+from graph.policy.constraints import KINDS, NEGATIVE, day_points, order_of
 from graph.policy.explain import Decision
 from graph.policy.facts import Constraint, Facts, Knowledge, Rule
 from graph.policy.records import (
@@ -100,6 +101,11 @@ __all__ = ["PolicyEngine", "decide"]
 
 _JUNCTION_WORDS = {"or": "either", "xone": "exactly one of", "and": "all of"}
 _TimeStatus = tuple[bool | None, str, tuple[Fact, ...]]
+#: the parts of an action fixed by a candidate list's key and the place
+_FIXED = frozenset({"place", "actor", "weapon", "action"})
+#: what a date constraint reads, and where the numbers of its spans of days begin in a check's key
+_DAY = KINDS[ODRL2.dateTime].reads
+_DAY_CLASSES = 1 << 23
 
 
 class PolicyEngine:
@@ -120,6 +126,12 @@ class PolicyEngine:
         as its first or last day (the answer says so).
     facts : Facts, optional
         Facts already read from the same dataset (engines for other days share them).
+
+    Notes
+    -----
+    An engine that reads its own facts moves every object then alive to the garbage
+    collector's permanent generation (:func:`gc.freeze`): at scale they number millions,
+    and a collection during a decision would otherwise scan them all again.
     """
 
     def __init__(
@@ -150,31 +162,7 @@ class PolicyEngine:
         #: (kept with the knowledge, so that engines sharing it number them alike) and what they read
         self._numbers = k.constraint_numbers
         self._shared = k.shared_constraints
-        times: dict[tuple[Node, Node | None], int] = {}
-        for number, rule in enumerate(k.rules):
-            rule.number = number
-            start = self.policy_start(rule.policy)
-            rule.begins = start.first if start is not None else None
-            # rules of one policy with no revocation of their own share whether they are in force
-            revoked = rule.iri in k.revoked_by
-            rule.time_id = times.setdefault((rule.policy, rule.iri if revoked else None), len(times))
-            rule.ordered = tuple(sorted(rule.constraints, key=lambda c: (order_of(c.left), str(c))))
-            rule.prepared = tuple((c, *self._constraint_number(c)) for c in rule.ordered)
-            rule.label = rule.label or f"{rule.kind} of {k.label(rule.policy)}"
-            rule.names = (
-                short(rule.iri) if isinstance(rule.iri, URIRef) else "",
-                str(rule.policy),
-                k.label(rule.policy),
-                k.label(rule.grantor),
-            )
-            rule.order = (
-                rule.kind is not RuleKind.PERMISSION,
-                str(self.policy_start(rule.policy) or ""),
-                str(rule.policy),
-                rule.label,
-                str(rule.iri) if isinstance(rule.iri, URIRef) else "",
-                sorted((str(c.left), str(c.operator), sorted(map(str, c.values))) for c in rule.constraints),
-            )
+        self._prepare(k)
         self._by_assignee: dict[Node, list[Rule]] = defaultdict(list)
         for rule in sorted(k.rules, key=lambda r: r.order):
             self._by_assignee[rule.assignee].append(rule)
@@ -184,9 +172,12 @@ class PolicyEngine:
         #: by the rule's time_id and span of days: a number for the answer, and the answer
         self._times: dict[tuple[int, int], tuple[int, _TimeStatus]] = {}
         self._bounds: dict[int, list[date]] = {}
+        self._day_points: dict[int, list[date]] = {}
         self._names: dict[int, tuple[str, ...]] = {}
         self._time_numbers: dict[_TimeStatus, int] = {}
         self._candidates: dict[tuple[Any, ...], list[Rule]] = {}
+        self._placed: dict[tuple[Any, ...], list[Rule]] = {}
+        self._notes: dict[tuple[Any, ...], list[str]] = {}
         self._days: dict[date | None, PolicyEngine] = {known_by: self}
         self._authority_of: dict[
             tuple[URIRef, URIRef], dict[Node, tuple[Authority, str, tuple[Fact, ...]]]
@@ -204,6 +195,62 @@ class PolicyEngine:
             tuple[URIRef, URIRef | None], tuple[URIRef | None, str | None, tuple[Fact, ...]]
         ] = {}
         self._state_nodes = {s for (s, p, o) in k.edges if p == RDF.type and o == PG.State}
+        if facts is None:
+            # the facts just read live as long as the engine: out of the cyclic collector's
+            # sight from now on, so that a collection during a decision does not rescan them
+            gc.freeze()
+
+    def _prepare(self, k: Knowledge) -> None:
+        """Number each rule, and set what deciding reads of it.
+
+        That is when it begins, its constraints in order with their numbers, its names and
+        its place in explanations.
+        """
+        times: dict[tuple[Node, Node | None], int] = {}
+        self._texts: dict[int, tuple[str, str, tuple[str, ...]]] = {}
+        for number, rule in enumerate(k.rules):
+            rule.number = number
+            start = self.policy_start(rule.policy)
+            rule.begins = start.first if start is not None else None
+            # rules of one policy with no revocation of their own share whether they are in force
+            revoked = rule.iri in k.revoked_by
+            rule.time_id = times.setdefault((rule.policy, rule.iri if revoked else None), len(times))
+            texts = [(order_of(c.left), self._text_of(c), c) for c in rule.constraints]
+            rule.ordered = tuple(c for _, _, c in sorted(texts, key=lambda t: t[:2]))
+            rule.prepared = tuple((c, *self._constraint_number(c)) for c in rule.ordered)
+            rule.label = rule.label or f"{rule.kind} of {k.label(rule.policy)}"
+            rule.order = (
+                rule.kind is not RuleKind.PERMISSION,
+                str(start or ""),
+                str(rule.policy),
+                rule.label,
+                str(rule.iri) if isinstance(rule.iri, URIRef) else "",
+                sorted(text for _, text, _ in texts),
+            )
+
+    def _text_of(self, constraint: Constraint) -> tuple[str, str, tuple[str, ...]]:
+        """A constraint as text, to order constraints and rules by (remembered: rules share them)."""
+        number = self._constraint_number(constraint)[0]
+        found = self._texts.get(number)
+        if found is None:
+            found = self._texts[number] = (
+                str(constraint.left),
+                str(constraint.operator),
+                tuple(sorted(map(str, constraint.values))),
+            )
+        return found
+
+    def _names_of(self, rule: Rule) -> tuple[str, str, str, str]:
+        """The rule's short name, its policy (IRI and label) and its grantor's label (on first use)."""
+        if not rule.names[1]:
+            k = self.knowledge
+            rule.names = (
+                short(rule.iri) if isinstance(rule.iri, URIRef) else "",
+                str(rule.policy),
+                k.label(rule.policy),
+                k.label(rule.grantor),
+            )
+        return rule.names
 
     # --- reading ------------------------------------------------------------------------
 
@@ -314,9 +361,13 @@ class PolicyEngine:
         ``parts`` numbers the parts of this action each kind of constraint reads (see :meth:`_parts`).
         """
         number, reads = self._constraint_number(constraint)
-        part = parts.get(reads)
-        if part is None:
-            part = parts[reads] = self._part_number(action, reads)
+        part: int | None
+        if reads is _DAY:
+            part = self._day_class(number, constraint, action.day)
+        else:
+            part = parts.get(reads)
+            if part is None:
+                part = parts[reads] = self._part_number(action, reads)
         key = number << 24 | part
         found = self._checked.get(key)
         if found is None:
@@ -336,12 +387,24 @@ class PolicyEngine:
             known = self._numbers[id(constraint)] = (shared, kind.reads if kind is not None else None)
         return known
 
+    def _day_class(self, number: int, constraint: Constraint, day: date) -> int:
+        """A number for the span of days a date constraint answers alike, shared across actions.
+
+        The answer changes only on the first and last days its bounds can be: days between
+        two of those (or on one) share it, so a new day seldom needs a new check.
+        """
+        points = self._day_points.get(number)
+        if points is None:
+            points = self._day_points[number] = day_points(self.knowledge, constraint.values)
+        at = bisect.bisect_left(points, day)
+        return _DAY_CLASSES | (2 * at + (at < len(points) and points[at] == day))
+
     def _part_number(self, action: Action, reads: tuple[str, ...] | None) -> int:
         """A number for the part of an action a kind of constraint reads, shared across actions."""
         part = tuple([getattr(action, name) for name in reads]) if reads is not None else (action,)
         found = self._part_numbers.get(part)
         if found is None:
-            if len(self._part_numbers) >= 1 << 23:  # the numbers must fit their place in a key
+            if len(self._part_numbers) >= _DAY_CLASSES:  # the numbers must fit their place in a key
                 self._part_numbers.clear()
                 self._checked.clear()
             found = self._part_numbers[part] = len(self._part_numbers)
@@ -499,6 +562,33 @@ class PolicyEngine:
             self._candidates[key] = found
         return found
 
+    def _placed_rules(self, action: Action, supplier: URIRef, candidates: list[Rule]) -> list[Rule]:
+        """The candidates none of whose constraints on the place, actor or weapon fails (remembered).
+
+        Those constraints give the same answer for every question about this actor, weapon
+        and place, whatever its day, target or purpose: a rule one of them rules out is
+        left out of the search for applying rules at once (it is still explained among
+        the rules considered).
+        """
+        key = (action.actor, action.action, action.weapon, supplier, action.place)
+        found = self._placed.get(key)
+        if found is None:
+            parts: dict[tuple[str, ...] | None, int] = {}
+            found = [
+                rule
+                for rule in candidates
+                if not any(
+                    reads is not None
+                    and _FIXED.issuperset(reads)
+                    and self._check(constraint, action, parts).status is Status.FAILED
+                    for constraint, _, reads in rule.prepared
+                )
+            ]
+            if len(self._placed) > 100_000:
+                self._placed.clear()
+            self._placed[key] = found
+        return found
+
     # --- deciding --------------------------------------------------------------------------
 
     def _missing(self, action: Action) -> list[str]:
@@ -544,28 +634,54 @@ class PolicyEngine:
                     facts=(),
                 )
             return found
-        day = action.day
-        time_number, (in_force, time_reason, time_facts) = self._time_status(rule, day)
-        checks: tuple[ConstraintCheck, ...] = ()
-        if in_force is not False:
-            checked, found_part = self._checked, parts.get
-            found_checks = []
-            for constraint, shared, reads in rule.prepared:
+        evaluated = self._evaluated(rule, action, parts, failing=True)
+        assert evaluated is not None  # failing rules are kept
+        return self._finished(rule, action.day, authority, evaluated)
+
+    def _evaluated(
+        self, rule: Rule, action: Action, parts: dict[tuple[str, ...] | None, int], *, failing: bool
+    ) -> tuple[int, _TimeStatus, tuple[ConstraintCheck, ...]] | None:
+        """Whether a rule is in force on the day, and its constraints checked.
+
+        With the number of the time answer. Unless ``failing``, None as soon as either
+        rules the rule out.
+        """
+        time_number, status = self._time_status(rule, action.day)
+        if status[0] is False:
+            return (time_number, status, ()) if failing else None
+        checked, found_part = self._checked, parts.get
+        found_checks = []
+        for constraint, shared, reads in rule.prepared:
+            part: int | None
+            if reads is _DAY:
+                part = self._day_class(shared, constraint, action.day)
+            else:
                 part = found_part(reads)
                 if part is None:
                     part = parts[reads] = self._part_number(action, reads)
-                check = checked.get(shared << 24 | part)
-                if check is None:
-                    check = self._check(constraint, action, parts)
-                found_checks.append(check)
-            checks = tuple(found_checks)
-            if rule.logical:
-                checks += tuple(
-                    self._logical(junction, members, action) for junction, members in rule.logical
-                )
+            check = checked.get(shared << 24 | part)
+            if check is None:
+                check = self._check(constraint, action, parts)
+            if not failing and check.status is Status.FAILED:
+                return None
+            found_checks.append(check)
+        checks = tuple(found_checks)
+        if rule.logical:
+            checks += tuple(self._logical(junction, members, action) for junction, members in rule.logical)
+        return time_number, status, checks
+
+    def _finished(
+        self,
+        rule: Rule,
+        day: date,
+        authority: tuple[Authority, str, tuple[Fact, ...]],
+        evaluated: tuple[int, _TimeStatus, tuple[ConstraintCheck, ...]],
+    ) -> RuleCheck:
+        """A rule's check from its evaluation (remembered: equal evaluations share it)."""
+        time_number, (in_force, time_reason, time_facts), checks = evaluated
         said = self._said_count(rule.policy, day)
         # the checks are held by the rule checks remembered with them: their ids stay theirs
-        key = (number, time_number, said, id(authority), *map(id, checks))
+        key = (rule.number, time_number, said, id(authority), *map(id, checks))
         found = self._rule_checks.get(key)
         if found is None:
             applies: bool | None = False
@@ -600,7 +716,7 @@ class PolicyEngine:
         authority_reason: str,
         facts: tuple[Fact, ...],
     ) -> RuleCheck:
-        name, policy, policy_label, grantor = rule.names
+        name, policy, policy_label, grantor = self._names_of(rule)
         return RuleCheck(
             has_open=any(c.status is Status.OPEN for c in checks),
             rule=name,
@@ -689,34 +805,32 @@ class PolicyEngine:
         authorities = self._authorities(action, supplier)
         candidates = self._candidate_rules(action, supplier)
         day = action.day
-        # a rule whose policy starts after the day (most rules of a long history) is told apart
-        # with one comparison; it is explained only when the explanation is read
-        later = [rule.begins is not None and day < rule.begins for rule in candidates]
         parts: dict[tuple[str, ...] | None, int] = {}
-        may_apply = tuple(
-            self._rule_check(rule, action, authorities.get(rule.grantor), parts)
-            for rule, skip in zip(candidates, later, strict=True)
-            if not skip and rule.grantor in authorities
-        )
-        applying = tuple(r for r in may_apply if r.applies is not False)
+        found = []
+        for rule in self._placed_rules(action, supplier, candidates):
+            # a rule whose policy starts after the day (most rules of a long history) is told
+            # apart with one comparison; it is explained only when the explanation is read
+            if rule.begins is not None and day < rule.begins:
+                continue
+            authority = authorities.get(rule.grantor)
+            if authority is not None:
+                evaluated = self._evaluated(rule, action, parts, failing=False)
+                if evaluated is not None:
+                    check = self._finished(rule, day, authority, evaluated)
+                    if check.applies is not False:
+                        found.append(check)
+        applying = tuple(found)
 
         def considered() -> tuple[RuleCheck, ...]:
             return tuple(
                 self._rule_check(rule, action, authorities.get(rule.grantor), parts) for rule in candidates
             )
 
-        notes = []
-        k = self.knowledge
-        targets = {r.target for r in candidates}
-        recorded = any(k.collection_systems.get(t) for t in targets)
-        listed = any(action.weapon in k.collection_systems.get(t, set()) for t in targets)
-        if recorded and not listed and not k.weapon_is_class.get(action.weapon):
-            notes.append(f"no source records that {k.label(supplier)} supplied {k.label(action.weapon)}")
         outcome, reasons, strategy, alternatives, caveats = self._outcome(applying, day)
         return Decision(
             outcome,
             summary,
-            tuple(reasons + notes),
+            tuple(reasons + self._supply_notes(action, supplier)),
             alternatives=alternatives,
             caveats=caveats,
             considered=considered,
@@ -725,6 +839,20 @@ class PolicyEngine:
             supplier=short(supplier),
             facts=supply_facts,
         )
+
+    def _supply_notes(self, action: Action, supplier: URIRef) -> list[str]:
+        """A note when the sources list what the supplier supplied, and not this weapon (remembered)."""
+        key = (action.actor, action.action, action.weapon, supplier)
+        found = self._notes.get(key)
+        if found is None:
+            k = self.knowledge
+            targets = {r.target for r in self._candidate_rules(action, supplier)}
+            recorded = any(k.collection_systems.get(t) for t in targets)
+            listed = any(action.weapon in k.collection_systems.get(t, set()) for t in targets)
+            found = self._notes[key] = []
+            if recorded and not listed and not k.weapon_is_class.get(action.weapon):
+                found.append(f"no source records that {k.label(supplier)} supplied {k.label(action.weapon)}")
+        return found
 
     def _strategy(self, rules: Iterable[RuleCheck]) -> Strategy:
         conflict = self._conflict_of

@@ -1,7 +1,8 @@
 """What the engine knows, each fact with the sources that state it, as known by a day.
 
-:class:`Facts` reads the graph once through the library queries ``engine-sources``,
-``engine-facts``, ``engine-rules``, ``engine-policies`` and ``policy-statements``: every
+:class:`Facts` reads the graph once through the library queries ``engine-labels``,
+``engine-sources``, ``engine-facts``, ``engine-rules``, ``engine-policies`` and
+``policy-statements``: every
 statement comes with the named graph (the source) that makes it. :meth:`Facts.view`
 then gives the :class:`Knowledge` of a day of reporting: only what sources published by
 that day state (undated reference files and the ontology count always), with the
@@ -103,7 +104,8 @@ class Rule:
     begins: date | None = None
     #: set by the engine: a number shared by the rules that are in force on the same days
     time_id: int = 0
-    #: set by the engine: the rule's short name, its policy (IRI and label) and its grantor's label
+    #: set by the engine when first explained: the rule's short name, its policy (IRI and label)
+    #: and its grantor's label
     names: tuple[str, str, str, str] = ("", "", "", "")
     #: set by the engine: each constraint in order, its number and what part of an action it reads
     prepared: tuple[tuple[Constraint, int, tuple[str, ...] | None], ...] = ()
@@ -239,7 +241,7 @@ class Facts:
                 continue
             if str(graph) == str(ONTOLOGY_IRI):
                 self.vocabulary.add(s)
-            self._edges[(s, URIRef(p), o)].add(str(graph))
+            self._edges[(s, _iri(p), o)].add(str(graph))
         # the trust boundary: only the ontology puts its own terms into hierarchies
         for edge, graphs in self._edges.items():
             if edge[0] in self.vocabulary and edge[1] in _VOCABULARY:
@@ -262,7 +264,7 @@ class Facts:
     def _read_labels(self) -> None:
         """Every resource with one label, read in one query (not one round trip each)."""
         seen: dict[Node, str | None] = {}
-        for row in run_query(self.dataset, "SELECT ?s ?label WHERE { ?s rdfs:label ?label }"):
+        for row in self._rows("engine-labels"):
             node = row["s"]
             if isinstance(node, URIRef):
                 seen[node] = str(row["label"]) if node not in seen else None
@@ -525,7 +527,12 @@ def _one(values: set[Node]) -> Node | None:
 
 
 def _constraint(found: dict[str, Any]) -> Constraint:
-    return Constraint(URIRef(found["left"]), URIRef(found["op"]), frozenset(found["values"]))
+    return Constraint(_iri(found["left"]), _iri(found["op"]), frozenset(found["values"]))
+
+
+def _iri(term: Node) -> URIRef:
+    """The term as an IRI (a term already one is kept: making it again checks it again)."""
+    return term if type(term) is URIRef else URIRef(str(term))
 
 
 def _close(k: Knowledge) -> None:
