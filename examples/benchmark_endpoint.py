@@ -1,13 +1,15 @@
 """Load the SPARQL endpoint from several clients at once, beside ``oxigraph serve`` on the same data.
 
-Serves the bundled corpus three ways on free loopback ports: ``policygraph serve`` over
-the memory store, over an Oxigraph store (``--store oxigraph``), and Oxigraph's own
-server (``oxigraph serve-read-only`` from the ``oxigraph`` package, the union of the
-graphs as its default graph). Each takes ``--queries`` requests of each kind from
+Serves the bundled corpus three ways on free loopback ports, each server in a process of
+its own as a user starts it: ``policygraph serve`` over the memory store, over an
+Oxigraph store (``--store oxigraph``), and Oxigraph's own server (``oxigraph
+serve-read-only`` from the ``oxigraph`` package, the union of the graphs as its default
+graph). Each takes ``--queries`` requests of each kind from
 ``--clients`` threads: a competency question (cq1) and a cheap ASK, each over HTTP
 with SPARQL JSON results and a new connection per request, for every server alike.
-Prints requests per second, the median latency and each server's ratio to Oxigraph's
-own against its target, then the error count; exits non-zero if any request failed.
+The servers take turns for ``--rounds`` rounds; each one's best round counts. Prints
+requests per second, the median latency and each server's ratio to Oxigraph's own
+against its target, then the error count; exits non-zero if any request failed.
 Nothing leaves the machine.
 
     python examples/benchmark_endpoint.py --clients 4 --queries 500
@@ -16,12 +18,14 @@ Nothing leaves the machine.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import shutil
 import socket
 import statistics
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -32,10 +36,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from graph.load import load
 from graph.namespaces import PREFIXES
 from graph.queries import get_query
-from graph.server import Endpoint
 from graph.stores import StoreSpec, open_corpus
 
 #: the same text to every server: Oxigraph's knows none of the project's prefixes
@@ -121,11 +123,31 @@ def oxigraph_serve(scratch: Path) -> Iterator[str | None]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    url = f"http://127.0.0.1:{port}/query"
+    with _answering(server, f"http://127.0.0.1:{port}/query", "oxigraph serve") as url:
+        yield url
+
+
+@contextmanager
+def policygraph_serve(store: str, *, workers: int) -> Iterator[str]:
+    """The URL of ``policygraph serve --store STORE`` over the bundled corpus."""
+    port = _free_port()
+    command = [sys.executable, "-m", "graph.cli", "serve", "--store", store, "--port", str(port)]
+    server = subprocess.Popen(
+        [*command, "--workers", str(workers), "--queue", "64", "--quiet"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    with _answering(server, f"http://127.0.0.1:{port}/sparql", f"policygraph serve --store {store}") as url:
+        yield url
+
+
+@contextmanager
+def _answering(server: subprocess.Popen[bytes], url: str, name: str) -> Iterator[str]:
+    """``url`` once the server answers there; the server is stopped after."""
     try:
         while True:  # ready when it answers; a server that died is an error
             if server.poll() is not None:
-                raise SystemExit("oxigraph serve stopped before it answered")
+                raise SystemExit(f"{name} stopped before it answered")
             try:
                 with urllib.request.urlopen(url + "?" + urllib.parse.urlencode({"query": ASK}), timeout=5):
                     break
@@ -144,46 +166,51 @@ def _line(server: str, kind: str, rate: float, median: float) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=4)
-    parser.add_argument("--queries", type=int, default=500, help="requests of each kind, per server")
+    parser.add_argument(
+        "--queries", type=int, default=500, help="requests of each kind, per server and round"
+    )
     parser.add_argument("--workers", type=int, default=2, help="policygraph's worker processes")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds, each server in turn; the best counts")
     args = parser.parse_args()
     kinds = {"cq1": get_query("cq1-permissions").sparql(), "ASK": ASK}
     print(
         f"policygraph endpoint against oxigraph serve, bundled corpus, {args.clients} clients, "
-        f"{args.queries} requests of each kind, {args.workers} workers; "
+        f"{args.queries} requests of each kind, {args.workers} workers, best of {args.rounds} rounds; "
         f"Python {platform.python_version()}, {os.cpu_count()} cores"
     )
-    results: dict[tuple[str, str], float] = {}
+    best: dict[tuple[str, str], tuple[float, float]] = {}
     errors: list[str] = []
-    with tempfile.TemporaryDirectory() as scratch:
-        with oxigraph_serve(Path(scratch)) as url:
-            if url is None:
-                print("oxigraph serve: not found (pip install oxigraph): no ratios")
-            else:
-                for kind, text in kinds.items():
-                    rate, median, failed = load_test(url, text, clients=args.clients, queries=args.queries)
-                    results["oxigraph serve", kind] = rate
-                    errors += failed
-                    print(_line("oxigraph serve", kind, rate, median))
-        for store, target in TARGETS.items():
-            dataset = (
-                load().dataset if store == "memory" else open_corpus(None, StoreSpec.parse(store)).dataset
+    with tempfile.TemporaryDirectory() as scratch, contextlib.ExitStack() as servers:
+        urls = {"oxigraph serve": servers.enter_context(oxigraph_serve(Path(scratch)))}
+        for store in TARGETS:
+            urls[f"policygraph --store {store}"] = servers.enter_context(
+                policygraph_serve(store, workers=args.workers)
             )
-            name = f"policygraph --store {store}"
-            with Endpoint(dataset, port=0, workers=args.workers, queue=64, quiet=True) as endpoint:
-                endpoint.start()
-                for kind, text in kinds.items():
-                    rate, median, failed = load_test(
-                        endpoint.url + "sparql", text, clients=args.clients, queries=args.queries
-                    )
+        if urls["oxigraph serve"] is None:
+            print("oxigraph serve: not found (pip install oxigraph): no ratios")
+        # the servers take turns, round after round: a slow spell of the machine hits them alike
+        for _ in range(args.rounds):
+            for kind, text in kinds.items():
+                for name, url in urls.items():
+                    if url is None:
+                        continue
+                    rate, median, failed = load_test(url, text, clients=args.clients, queries=args.queries)
                     errors += failed
-                    line = _line(name, kind, rate, median)
-                    theirs = results.get(("oxigraph serve", kind))
-                    if theirs:
-                        ratio = rate / theirs
-                        verdict = "met" if ratio >= target else "missed"
-                        line += f"   {ratio:5.2f}x oxigraph serve (target >= {target}x: {verdict})"
-                    print(line)
+                    if rate > best.get((name, kind), (0.0, 0.0))[0]:
+                        best[name, kind] = (rate, median)
+    for name in urls:
+        for kind in kinds:
+            if (name, kind) not in best:
+                continue
+            rate, median = best[name, kind]
+            line = _line(name, kind, rate, median)
+            theirs = best.get(("oxigraph serve", kind))
+            store = name.rpartition(" ")[2]
+            if theirs and store in TARGETS:
+                ratio, target = rate / theirs[0], TARGETS[store]
+                verdict = "met" if ratio >= target else "missed"
+                line += f"   {ratio:5.2f}x oxigraph serve (target >= {target}x: {verdict})"
+            print(line)
     print(f"errors: {len(errors)}")
     for error in errors[:5]:
         print("error:", error)

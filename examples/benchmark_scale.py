@@ -130,8 +130,9 @@ def _queries(dataset, direct, rdflib_dataset) -> dict[str, float]:  # type: igno
 
 def _engine(dataset, seed: int) -> dict[str, float]:  # type: ignore[no-untyped-def]
     """Build the policy engine, then decide actions drawn from its own rules."""
-    from graph.namespaces import ODRL2
-    from graph.policy import Action, PolicyEngine, facts
+    from benchmark_decisions import drawn_questions
+
+    from graph.policy import PolicyEngine, facts
 
     engine_time, engine = _timed(PolicyEngine, dataset)  # from the answers the store kept when built
     kept_terms = facts.kept_terms
@@ -140,26 +141,7 @@ def _engine(dataset, seed: int) -> dict[str, float]:  # type: ignore[no-untyped-
         queried_time, _ = _timed(PolicyEngine, dataset)  # the same engine, by its queries
     finally:
         facts.kept_terms = kept_terms
-    rng = random.Random(seed)
-    known = engine.knowledge
-    rules = [r for r in engine.rules if known.collection_systems.get(r.target)]
-    actions = []
-    for rule in rng.sample(rules, min(2000, len(rules))):
-        start = engine.policy_start(rule.policy)
-        places = sorted(
-            v
-            for c in rule.constraints
-            if (c.left, c.operator) == (ODRL2.spatial, ODRL2.isPartOf)
-            for v in c.values
-        )
-        suppliers = sorted(known.collection_supplier.get(rule.target, set()))
-        if start is None or not places or len(suppliers) != 1:
-            continue
-        day = start.last + timedelta(days=rng.randint(0, 400))
-        weapon = rng.choice(sorted(known.collection_systems[rule.target]))
-        actions.append(
-            Action(actor=rule.assignee, weapon=weapon, supplier=suppliers[0], place=places[0], day=day)
-        )
+    actions = drawn_questions(engine, seed=seed)
     decide_time, outcomes = _timed(lambda: [engine.decide(a).outcome for a in actions])
     rate = len(actions) / decide_time
     counts = ", ".join(f"{o} {outcomes.count(o)}" for o in sorted(set(outcomes)))

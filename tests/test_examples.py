@@ -33,7 +33,7 @@ EXPECTED = {
 
 # scripts whose defaults are for a long run get a short one here
 ARGS = {
-    "benchmark_endpoint.py": ["--clients", "2", "--queries", "50"],
+    "benchmark_endpoint.py": ["--clients", "2", "--queries", "50", "--rounds", "1"],
     "benchmark_latency.py": ["--runs", "1"],
     "benchmark_scale.py": ["--sizes", "20000", "--rdflib-max", "20000", "--diagram-actors", "300"],
 }
