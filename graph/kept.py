@@ -85,7 +85,12 @@ def _term(code: str, known: dict[Any, Any]) -> Node:
             found = known[code] = URIRef(rest) if kind == "i" else BNode(rest)
         return found
     marker, _, text = rest.partition(_SEPARATOR)
-    return Literal(text, lang=marker) if kind == "l" else Literal(text, datatype=URIRef(marker))
+    if kind == "l":
+        return Literal(text, lang=marker)
+    datatype = known.get("i" + marker)
+    if datatype is None:
+        datatype = known["i" + marker] = URIRef(marker)
+    return Literal(text, datatype=datatype)
 
 
 def _text(code: str) -> str:
@@ -178,19 +183,19 @@ def _decoded(dataset: Dataset, name: str, decode: Callable[[str], _T]) -> list[d
         return None
     kept, answer = found
     decoded: dict[int, _T] = {}
-    variables = answer["variables"]
+    variables, codes = answer["variables"], kept.codes
     rows: list[dict[str, _T | None]] = []
     for row in answer["rows"]:
-        values: dict[str, _T | None] = {}
-        for variable, number in zip(variables, row, strict=True):
+        values: list[_T | None] = []
+        for number in row:
             if number < 0:
-                values[variable] = None
+                values.append(None)
                 continue
             value = decoded.get(number)
             if value is None:
-                value = decoded[number] = decode(kept.codes[number])
-            values[variable] = value
-        rows.append(values)
+                value = decoded[number] = decode(codes[number])
+            values.append(value)
+        rows.append(dict(zip(variables, values, strict=True)))
     return rows
 
 

@@ -432,6 +432,22 @@ def answer(
 _NOT_NATIVE = frozenset({"SERVICE", "FROM", "CONSTRUCT", "DESCRIBE"})
 
 
+@functools.lru_cache(maxsize=256)
+def _native_prefixes(text: str) -> dict[str, str] | None:
+    """The prefixes to give Oxigraph with a query text, or None when the full way must answer.
+
+    Read once per worker for each distinct text (clients send the same queries again and
+    again); a text nested too deep raises each time.
+    """
+    if keywords(text) & _NOT_NATIVE:
+        return None
+    try:
+        check_nesting(text, "the query")
+    except QueryError as exc:
+        raise ProtocolError(400, str(exc)) from None
+    return default_prefixes(text)
+
+
 def _answer_natively(
     store: Any, text: str, *, accept: str | None, fmt: str | None, max_rows: int | None
 ) -> tuple[int, str, bytes] | None:
@@ -445,13 +461,9 @@ def _answer_natively(
     """
     import pyoxigraph as ox
 
-    if keywords(text) & _NOT_NATIVE:
+    prefixes = _native_prefixes(text)
+    if prefixes is None:
         return None
-    try:
-        check_nesting(text, "the query")
-    except QueryError as exc:
-        raise ProtocolError(400, str(exc)) from None
-    prefixes = default_prefixes(text)
 
     def run() -> Any:
         return store.query(text, use_default_graph_as_union=True, prefixes=prefixes)

@@ -112,12 +112,6 @@ class Rule:
 
 
 @dataclass
-class _Row:
-    graph: Node
-    values: dict[str, Node | None]
-
-
-@dataclass
 class _Source:
     iri: URIRef
     title: str
@@ -246,10 +240,9 @@ class Facts:
         for edge, graphs in self._edges.items():
             if edge[0] in self.vocabulary and edge[1] in _VOCABULARY:
                 graphs.intersection_update({str(ONTOLOGY_IRI)})
-        self._rule_rows = [_Row(row["g"], row) for row in self._rows("engine-rules") if row["g"] is not None]
-        self._policy_rows = [
-            _Row(row["g"], row) for row in self._rows("engine-policies") if row["g"] is not None
-        ]
+        #: each row with the graph (``g``) that states it
+        self._rule_rows = [row for row in self._rows("engine-rules") if row["g"] is not None]
+        self._policy_rows = [row for row in self._rows("engine-policies") if row["g"] is not None]
         self._statement_rows = self._rows("policy-statements")
         self._views: dict[tuple[date | None, DateReading], Knowledge] = {}
 
@@ -353,9 +346,9 @@ class Facts:
         revoked_by: dict[Node, dict[URIRef, tuple[str, ...]]] = defaultdict(dict)
         said: dict[tuple[Node, Node], dict[str, list[Node]]] = defaultdict(lambda: defaultdict(list))
         for row in self._policy_rows:
-            if not ok(row.graph):
+            if not ok(row["g"]):
                 continue
-            policy, part, value = row.values["policy"], str(row.values["part"]), row.values["value"]
+            policy, part, value = row["policy"], str(row["part"]), row["value"]
             if not isinstance(policy, URIRef | BNode) or value is None:
                 continue
             if part == "grantor" and isinstance(value, URIRef) and isinstance(policy, URIRef):
@@ -364,7 +357,7 @@ class Facts:
                 try:
                     given = period(str(value))
                     read = reading.read(given)
-                    dated[(policy, read)].add(_cite(str(row.graph)))
+                    dated[(policy, read)].add(_cite(str(row["g"])))
                     if read != given:
                         as_given[(policy, read)] = str(given)
                 except ValueError:
@@ -373,9 +366,9 @@ class Facts:
                 conflict[policy] = str(value).rsplit("/", 1)[-1]
             elif part == "revokes" and isinstance(policy, URIRef):
                 revoked = revoked_by[value].get(policy, ())
-                revoked_by[value][policy] = tuple(sorted({*revoked, _cite(str(row.graph))}))
+                revoked_by[value][policy] = tuple(sorted({*revoked, _cite(str(row["g"]))}))
             else:
-                said[(policy, row.graph)][part].append(value)
+                said[(policy, row["g"])][part].append(value)
         for (policy, when), graphs in dated.items():
             policy_dates[policy].append((when, tuple(sorted(graphs))))
         for dates in policy_dates.values():
@@ -414,10 +407,9 @@ class Facts:
         logical: dict[Node, dict[tuple[Node, URIRef], dict[Node, dict[str, Any]]]] = defaultdict(
             lambda: defaultdict(dict)
         )
-        for row in self._rule_rows:
-            if not ok(row.graph):
+        for v in self._rule_rows:
+            if not ok(v["g"]):
                 continue
-            v = row.values
             rule, part, constraint = v["rule"], str(v["part"]), v["constraint"]
             if rule is None:
                 continue
@@ -425,7 +417,7 @@ class Facts:
                 entry = links.setdefault(rule, {"kinds": set(), "policies": set(), "graphs": set()})
                 entry["kinds"].add(str(v["kind"]))
                 entry["policies"].add(v["policy"])
-                entry["graphs"].add(row.graph)
+                entry["graphs"].add(v["g"])
             elif part in ("assignee", "action", "target", "label") and v["value"] is not None:
                 parts[rule][part].add(v["value"])
             elif (
