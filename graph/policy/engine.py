@@ -361,21 +361,34 @@ class PolicyEngine:
         ``parts`` numbers the parts of this action each kind of constraint reads (see :meth:`_parts`).
         """
         number, reads = self._constraint_number(constraint)
-        part: int | None
-        if reads is _DAY:
-            part = self._day_class(number, constraint, action.day)
-        else:
-            part = parts.get(reads)
-            if part is None:
-                part = parts[reads] = self._part_number(action, reads)
-        key = number << 24 | part
+        key = number << 24 | self._part(number, reads, constraint, action, parts)
         found = self._checked.get(key)
-        if found is None:
-            if len(self._checked) > 200_000:
-                self._checked.clear()
-            found = self._check_now(constraint, action)
-            # one object for one answer: rule checks built on it are then shared across actions
-            found = self._checked[key] = self._answers.setdefault((number, found.status, found.reason), found)
+        return found if found is not None else self._check_anew(constraint, action, key)
+
+    def _part(
+        self,
+        number: int,
+        reads: tuple[str, ...] | None,
+        constraint: Constraint,
+        action: Action,
+        parts: dict[tuple[str, ...] | None, int],
+    ) -> int:
+        """The number of the part of the action a constraint reads (a span of days for a date)."""
+        if reads is _DAY:
+            return self._day_class(number, constraint, action.day)
+        part = parts.get(reads)
+        if part is None:
+            part = parts[reads] = self._part_number(action, reads)
+        return part
+
+    def _check_anew(self, constraint: Constraint, action: Action, key: int) -> ConstraintCheck:
+        """A constraint checked and remembered under ``key`` (its number and the part it reads)."""
+        if len(self._checked) > 200_000:
+            self._checked.clear()
+        found = self._check_now(constraint, action)
+        # one object for one answer: rule checks built on it are then shared across actions
+        number = key >> 24
+        found = self._checked[key] = self._answers.setdefault((number, found.status, found.reason), found)
         return found
 
     def _constraint_number(self, constraint: Constraint) -> tuple[int, tuple[str, ...] | None]:
@@ -649,19 +662,13 @@ class PolicyEngine:
         time_number, status = self._time_status(rule, action.day)
         if status[0] is False:
             return (time_number, status, ()) if failing else None
-        checked, found_part = self._checked, parts.get
+        checked = self._checked
         found_checks = []
         for constraint, shared, reads in rule.prepared:
-            part: int | None
-            if reads is _DAY:
-                part = self._day_class(shared, constraint, action.day)
-            else:
-                part = found_part(reads)
-                if part is None:
-                    part = parts[reads] = self._part_number(action, reads)
-            check = checked.get(shared << 24 | part)
+            key = shared << 24 | self._part(shared, reads, constraint, action, parts)
+            check = checked.get(key)
             if check is None:
-                check = self._check(constraint, action, parts)
+                check = self._check_anew(constraint, action, key)
             if not failing and check.status is Status.FAILED:
                 return None
             found_checks.append(check)
