@@ -1,10 +1,11 @@
 """Answers kept beside an Oxigraph store at build time, so that reading them is a read.
 
-A store on disk is written whole by ``policygraph build SOURCES --store oxigraph:DIR`` and
-only read after, so the answers of the queries in :data:`KEPT` cannot go stale: the build
-runs them once, in Oxigraph, and writes their rows into the store's folder
-(``policygraph-kept.json``). Those are the queries read whole: the actor relations (the
-actor view) and what the policy engine reads when it starts. A reader asks
+A store on disk is written whole by ``policygraph build SOURCES --store oxigraph:DIR``: the
+build runs the queries in :data:`KEPT` once, in Oxigraph, and writes their rows into the
+store's folder (``policygraph-kept.json``). The only other writer, an update served with
+``--allow-update``, drops them (:func:`forget`), so a kept answer never goes stale.
+Those are the queries read whole: the actor relations (the actor view) and what the
+policy engine reads when it starts. A reader asks
 :func:`kept_rows` (each value as text) or :func:`kept_terms` (as rdflib terms); it gets
 None, and runs the query, for any other store, or when the query's text is not the one
 that was kept (a newer policygraph).

@@ -27,6 +27,7 @@ graph.protocol.ProtocolError: LOAD is refused: updates change the loaded graph o
 from __future__ import annotations
 
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
 import rdflib.plugins.sparql
@@ -133,7 +134,7 @@ def apply_update(
         raise ProtocolError(400, f"the update failed: {one_line(exc)}") from None
 
 
-def _in_place(store: Any, folder: Any, text: str, *, base: str | None, using: tuple[str, ...]) -> None:
+def _in_place(store: Any, folder: Path, text: str, *, base: str | None, using: tuple[str, ...]) -> None:
     """The update run by Oxigraph on its store on disk, as one transaction."""
     if using:
         raise ProtocolError(
