@@ -7,6 +7,8 @@ rdflib's API) and with the baselines, and print the figures and the ratios:
 - build: ``policygraph build --store oxigraph:DIR`` against pyoxigraph's ``bulk_load``
   of the same quads (as N-Quads) and rdflib's N-Quads parser into its memory store;
   wall time and peak memory, each in its own process;
+- validation: ``policygraph validate`` over that store, in its own process, against the
+  build (target: at most twice its time, 1.5 GB at the peak);
 - every competency question (and the state on a day): through policygraph against the
   same text on pyoxigraph directly (and on rdflib, up to ``--rdflib-max`` triples);
 - the policy engine: building it, and decisions per second;
@@ -88,6 +90,17 @@ def _build(folder: Path, store: Path, nquads: Path, *, rdflib: bool) -> dict[str
     _row("wall time", ours_time, base_time, other=rdflib_time)
     _row("peak memory", ours_mb, base_mb, unit="MB", other=rdflib_mb)
     return {"build": ours_time / base_time, "memory": ours_mb / base_mb, "build time": ours_time}
+
+
+def _validation(store: Path, build_time: float) -> dict[str, float]:
+    """``policygraph validate`` over the store just built, in its own process, against the build."""
+    code = f"from graph.cli import main; main(['validate', '--store', 'oxigraph:{store}'])"
+    took, peak = _child(f"import sys; sys.stdout = open('/dev/null', 'w'); {code}")
+    within = "met" if took <= 2 * build_time and peak <= 1536 else "missed"
+    print("validate (every check, the shapes beside them)")
+    print(f"  wall time {took:8.2f} s = {took / build_time:4.2f}x the build; peak memory {peak:6.0f} MB "
+          f"(target 2x and 1,536 MB: {within})")  # fmt: skip
+    return {"validate": took, "validate memory": peak}
 
 
 def _queries(dataset, direct, rdflib_dataset) -> dict[str, float]:  # type: ignore[no-untyped-def]
@@ -266,6 +279,7 @@ def run(size: int, work: Path, seed: int, rdflib_max: int) -> dict[str, float]:
     print(f"\n== {written.triples:,} triples: {written.reports:,} reports, {written.states} states "
           f"(generated in {took:.1f} s)")  # fmt: skip
     figures = _build(folder, store, nquads, rdflib=size <= rdflib_max)
+    figures.update(_validation(store, figures["build time"]))
     dataset = open_corpus(None, StoreSpec("oxigraph", path=str(store))).dataset
     direct = ox.Store.read_only(str(store))
     rdflib_dataset = None
@@ -302,7 +316,8 @@ def main() -> int:
     sizes = sorted(results)
     for small, large in itertools.pairwise(sizes):
         print(f"\ngrowth from {small:,} to {large:,} triples ({large / small:.0f}x the data):")
-        for key in ("build time", "queries", "engine", "decisions", "projection time", "actors", "diagram"):
+        steps = ("build time", "validate", "queries", "engine", "decisions", "projection time")
+        for key in (*steps, "actors", "diagram"):
             ratio = results[large][key] / max(results[small][key], 1e-9)
             print(f"  {key:16} {ratio:6.1f}x the time")
     print(f"\nbenchmark done in {time.perf_counter() - started:.0f} s")

@@ -225,7 +225,7 @@ def _titled(query: Any, dataset: Any) -> str:
 
 
 def _build_store(sources: Sequence[str], spec: Any, *, quiet: bool, validated: bool = True) -> None:
-    """Validate the sources (unless told not to), load them into a store, then summarise it.
+    """Load the sources into a store, validate them there (unless told not to), then summarise it.
 
     Sources that break the shapes leave the store as it was (exit 4).
     """
@@ -241,14 +241,6 @@ def _build_store(sources: Sequence[str], spec: Any, *, quiet: bool, validated: b
 
     files = corpus_files() if not sources else find_sources(sources)
     started = time.perf_counter()
-    if validated:
-        from graph.errors import ValidationError
-        from graph.load import load
-        from graph.validate import validate
-
-        report = validate(load(_sources(sources)))
-        if not report.conforms:
-            raise ValidationError(report)
     console = Console(stderr=True)
     with Progress(
         TextColumn("loading sources"),
@@ -260,7 +252,9 @@ def _build_store(sources: Sequence[str], spec: Any, *, quiet: bool, validated: b
         transient=True,
     ) as progress:
         task = progress.add_task("load", total=len(files))
-        corpus = ingest(_sources(sources), spec, progress=lambda n: progress.advance(task, n))
+        corpus = ingest(
+            _sources(sources), spec, progress=lambda n: progress.advance(task, n), validated=validated
+        )
     took = time.perf_counter() - started
     s = summarize(corpus.dataset)
     checked = "validation: conforms" if validated else "not validated (--no-validate)"
@@ -285,14 +279,17 @@ def validate(sources: tuple[str, ...], ontology: bool, store: str) -> None:
     On a store (oxigraph:DIR, sparql:URL) the sources it holds are checked, each named
     by its IRI. Exits 4 when anything is wrong.
     """
-    from graph.stores import in_memory
     from graph.validate import validate as run_validate
     from graph.validate import validate_ontology
 
     if ontology:
         report = validate_ontology()
     else:
-        corpus = in_memory(_corpus(sources, store))
+        from graph.stores import StoreSpec, in_memory
+
+        corpus = _corpus(sources, store)
+        if StoreSpec.parse(store).kind == "sparql":  # read over HTTP once, not per check
+            corpus = in_memory(corpus)
         report = run_validate(corpus)
     click.echo(report.text)
     if not report.conforms:

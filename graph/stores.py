@@ -45,7 +45,7 @@ from typing import Any
 from rdflib import Dataset, Graph, URIRef
 
 from graph.backend import Backend, backend, native_store, register
-from graph.errors import PolicygraphError, SourceError
+from graph.errors import PolicygraphError, SourceError, ValidationError
 from graph.kept import keep
 from graph.load import Corpus, Source, bind_prefixes, find_sources, load_ontology, source_classes
 from graph.namespaces import ONTOLOGY_IRI
@@ -192,6 +192,7 @@ def ingest(
     *,
     limits: Limits = DEFAULT_LIMITS,
     progress: Callable[[int], None] | None = None,
+    validated: bool = False,
 ) -> Corpus:
     """Load sources into a store, all or nothing, and return the corpus over it.
 
@@ -199,10 +200,16 @@ def ingest(
     endpoint gets each source as one graph (``DROP SILENT GRAPH`` then ``INSERT DATA``,
     in batches of :data:`BATCH` triples).
 
+    With ``validated``, the sources are checked (:func:`graph.validate.validate`) once
+    loaded and before the store is put in place: in Oxigraph's staging store itself, or,
+    for an endpoint, in an Oxigraph store in memory before anything is sent.
+
     Raises
     ------
     SourceError
         When a source cannot be read; the store is unchanged (on disk) then.
+    ValidationError
+        When ``validated`` and the sources break the shapes; the store is unchanged then.
     StoreError
         When the store cannot be written.
     """
@@ -210,13 +217,13 @@ def ingest(
     if spec.kind == "memory":
         from graph.load import load
 
-        return load(paths, limits=limits)
+        return _checked(load(paths, limits=limits), validated)
     if spec.kind == "oxigraph" and spec.path is None:
         import pyoxigraph as ox
 
         store = ox.Store()
         sources = _fill_oxigraph(store, files, limits, progress)
-        return Corpus(dataset=_oxigraph_dataset(store), sources=tuple(sources))
+        return _checked(Corpus(dataset=_oxigraph_dataset(store), sources=tuple(sources)), validated)
     if spec.kind == "oxigraph":
         import pyoxigraph as ox
 
@@ -224,12 +231,31 @@ def ingest(
         with replaced(spec.path) as staging:
             store = ox.Store(str(staging))
             sources = _fill_oxigraph(store, files, limits, progress)
+            _checked(Corpus(dataset=_oxigraph_dataset(store), sources=tuple(sources)), validated)
             store.flush()
             store.optimize()
             keep(store, staging)  # the answers views read whole, ready beside the store
             del store
         return Corpus(dataset=open_store(spec), sources=tuple(sources))
+    if validated:
+        import pyoxigraph as ox
+
+        checked = ox.Store()
+        read = tuple(_fill_oxigraph(checked, files, limits, None))
+        _checked(Corpus(_oxigraph_dataset(checked), read), True)
+        del checked
     return _ingest_remote(files, spec, limits, progress)
+
+
+def _checked(corpus: Corpus, validated: bool) -> Corpus:
+    """The corpus, once validated (when asked); raises :class:`ValidationError` if it breaks the shapes."""
+    if validated:
+        from graph.validate import validate
+
+        report = validate(corpus)
+        if not report.conforms:
+            raise ValidationError(report)
+    return corpus
 
 
 def _ingest_remote(
@@ -424,8 +450,8 @@ def open_corpus(
 def in_memory(corpus: Corpus) -> Corpus:
     """The corpus copied into rdflib's memory store, one graph per source.
 
-    For what only runs there (validation with pySHACL). Each source's file is its IRI: a
-    store keeps no files.
+    For reading a remote store once rather than query by query (validation). Each
+    source's file is its IRI: a store keeps no files.
 
     Examples
     --------

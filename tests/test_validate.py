@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from graph.build import build
@@ -76,3 +78,76 @@ def test_build_refuses_invalid_data_and_writes_nothing(corpus_copy, seed_copy, t
     assert not out.exists()
     assert "\n" not in str(caught.value)
     assert caught.value.report.violations
+
+
+#: one fault of each kind the checks look for, each in a file of its own
+_FAULTS = {
+    "zz-cycle.ttl": ":KharkivOblast geo:sfWithin :Kharkiv .\n",
+    "zz-clash.ttl": ":Kharkiv a pg:Region .\n",
+    "zz-labels.ttl": ':Kharkiv rdfs:label "Charkow" .\n',
+    "zz-alias.ttl": ':Kharkiv skos:altLabel "Ukraine" .\n',
+    "zz-vocabulary.ttl": ':Kharkiv pg:liesIn :KharkivOblast .\npg:Place rdfs:label "a place" .\n',
+    "zz-dangling.ttl": ":Kharkiv <http://purl.org/dc/terms/source> src:nowhere-2024 ;\n"
+    "    geo:sfTouches :Nowhere .\n",
+    "zz-draft.ttl": ':test-statement a pg:Statement ; rdfs:label "x" ; pg:speaker :JoeBiden ;\n'
+    '    pg:summary "(to write: what was said)" ; pg:unreviewed true ; pg:textSpan "3-9" ;\n'
+    '    dcterms:date "2024-07-01"^^xsd:date ; prov:wasAttributedTo :JoeBiden ;\n'
+    "    pg:confidence pg:HighConfidence , pg:LowConfidence .\n",
+}
+
+
+@pytest.fixture()
+def faulty(corpus_copy, seed_copy):
+    from conftest import SOURCE_HEAD
+
+    for index, (name, body) in enumerate(_FAULTS.items()):
+        head = "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n" + SOURCE_HEAD.replace(
+            "src:test-hostile", f"src:test-fault-{index}"
+        )
+        assert head != SOURCE_HEAD, "the test source header no longer names src:test-hostile"
+        (corpus_copy / name).write_text(head + body)
+    _edit(seed_copy, "odrl:rightOperand :KharkivOblast", "odrl:rightOperand pg:CounterFire")
+    _edit(seed_copy, "pg:memberCount 3 ;", 'pg:memberCount "three" ;')
+    return corpus_copy
+
+
+def test_a_store_is_validated_as_the_same_sources_in_memory(faulty, tmp_path):
+    """Every kind of finding, with its file and line, is the same in rdflib and in Oxigraph."""
+    from graph.stores import StoreSpec, ingest, open_corpus
+
+    corpus = load([faulty])
+    expected = validate(corpus).violations
+    kinds = {"lies within itself", "is a pg:Region here", "exactly one rdfs:label", "which also names",
+             "not a term of the policygraph ontology", "is an ontology term", "never described",
+             "no loaded source", "unreviewed draft candidate", "draft's placeholder",
+             "more than one pg:confidence", "takes a place", "whole number"}  # fmt: skip
+    missing = {kind for kind in kinds if not any(kind in v.message for v in expected)}
+    assert not missing, "\n".join(str(v) for v in expected)
+    assert all(v.line for v in expected if v.file.endswith(".ttl")), "\n".join(str(v) for v in expected)
+    in_oxigraph = validate(open_corpus([faulty], StoreSpec.parse("oxigraph"))).violations
+    assert in_oxigraph == expected
+    on_disk = StoreSpec.parse(f"oxigraph:{tmp_path / 'store'}")
+    ingest([faulty], on_disk)
+    stored = validate(open_corpus(None, on_disk)).violations
+    # a store keeps no files: each finding is then named by its source's IRI, without a line
+    assert {v.file for v in stored} <= {str(s.iri) for s in open_corpus(None, on_disk).sources} | {"ontology"}
+    named = {source.file: str(source.iri) for source in corpus.sources}
+
+    def by_iri(message: str) -> str:
+        return re.sub(r"\S+\.ttl", lambda m: named.get(m[0], m[0]), message)
+
+    assert sorted((v.focus, v.path, v.message) for v in stored) == sorted(
+        (v.focus, v.path, by_iri(v.message)) for v in expected
+    )
+
+
+def test_a_store_build_refuses_invalid_data_and_keeps_the_store_it_had(faulty, tmp_path):
+    from graph.stores import StoreSpec, count_quads, ingest, open_corpus
+
+    spec = StoreSpec.parse(f"oxigraph:{tmp_path / 'store'}")
+    ingest(None, spec, validated=True)  # the bundled corpus conforms
+    before = count_quads(open_corpus(None, spec).dataset)
+    with pytest.raises(ValidationError) as caught:
+        ingest([faulty], spec, validated=True)
+    assert any("takes a place" in v.message for v in caught.value.report.violations)
+    assert count_quads(open_corpus(None, spec).dataset) == before
