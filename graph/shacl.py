@@ -9,7 +9,7 @@ Each shape set is compiled once per process.
 
 Examples
 --------
->>> from rdflib import Graph
+>>> from rdflib import BNode, Graph
 >>> data = Graph().parse(data='''
 ...     @prefix pg: <https://w3id.org/policygraph/ontology#> .
 ...     <https://w3id.org/policygraph/id/Nowhere> a pg:Place .''', format="turtle")
@@ -20,11 +20,12 @@ Examples
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from rdflib import Graph
+from rdflib import BNode, Graph
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
@@ -60,6 +61,29 @@ def _compiled(kind: Shapes) -> Any:
     )
 
 
+#: a blank node label N-Triples can carry (an endpoint's own, such as Virtuoso's ``nodeID://b1``, cannot)
+_LABEL = re.compile(r"[A-Za-z0-9_]([A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?")
+
+
+def _plain_labels(data: Graph) -> tuple[Graph, dict[Node, Node]]:
+    """``data`` with each blank node the engine could not read under a fresh label, and the way back."""
+    renamed: dict[Node, Node] = {}
+
+    def plain(node: Node) -> Node:
+        if isinstance(node, BNode) and not _LABEL.fullmatch(node):
+            if node not in renamed:
+                renamed[node] = BNode()
+            return renamed[node]
+        return node
+
+    if not any(isinstance(n, BNode) and not _LABEL.fullmatch(n) for n in data.all_nodes()):
+        return data, {}
+    copy = Graph()
+    for s, p, o in data:
+        copy.add((plain(s), p, plain(o)))
+    return copy, {new: old for old, new in renamed.items()}
+
+
 def check_shapes(data: Any, *, shapes: Shapes = Shapes.DATA) -> list[ShapeFinding]:
     """What breaks the shapes in ``data``: an rdflib graph, or a pyoxigraph store read as one graph.
 
@@ -78,6 +102,9 @@ def check_shapes(data: Any, *, shapes: Shapes = Shapes.DATA) -> list[ShapeFindin
     list of ShapeFinding
         Empty when the data conforms.
     """
+    back: dict[Node, Node] = {}
+    if isinstance(data, Graph):
+        data, back = _plain_labels(data)
     conforms, results, _ = _compiled(shapes).validate(data, inference="none", allow_warnings=True)
     if conforms and not len(results):
         return []
@@ -88,11 +115,12 @@ def check_shapes(data: Any, *, shapes: Shapes = Shapes.DATA) -> list[ShapeFindin
         focus = results.value(result, SH.focusNode)
         if result in details or focus is None:
             continue
+        value = results.value(result, SH.value)
         found.append(
             ShapeFinding(
-                focus=focus,
+                focus=back.get(focus, focus),
                 path=results.value(result, SH.resultPath),
-                value=results.value(result, SH.value),
+                value=back.get(value, value) if value is not None else None,
                 message=str(results.value(result, SH.resultMessage) or "does not conform"),
                 severity=str(results.value(result, SH.resultSeverity) or SH.Violation).rsplit("#", 1)[-1],
             )
