@@ -120,7 +120,8 @@ def test_a_store_is_validated_as_the_same_sources_in_memory(faulty, tmp_path):
     kinds = {"lies within itself", "is a pg:Region here", "exactly one rdfs:label", "which also names",
              "not a term of the policygraph ontology", "is an ontology term", "never described",
              "no loaded source", "unreviewed draft candidate", "draft's placeholder",
-             "more than one pg:confidence", "takes a place", "whole number"}  # fmt: skip
+             "more than one pg:confidence", "takes a place", "whole number",
+             "after the source that reports it"}  # fmt: skip
     missing = {kind for kind in kinds if not any(kind in v.message for v in expected)}
     assert not missing, "\n".join(str(v) for v in expected)
     assert all(v.line for v in expected if v.file.endswith(".ttl")), "\n".join(str(v) for v in expected)
@@ -151,3 +152,15 @@ def test_a_store_build_refuses_invalid_data_and_keeps_the_store_it_had(faulty, t
         ingest([faulty], spec, validated=True)
     assert any("takes a place" in v.message for v in caught.value.report.violations)
     assert count_quads(open_corpus(None, spec).dataset) == before
+
+
+def test_a_date_no_calendar_has_is_found_in_a_store_at_its_line(corpus_copy, seed_copy):
+    """Oxigraph keeps an ill-formed date that rdflib's loader refuses: validation finds it there."""
+    from graph.stores import StoreSpec, open_corpus
+
+    _edit(seed_copy, '"2024-05-30"^^xsd:date', '"2024-02-30"^^xsd:date')
+    report = validate(open_corpus([corpus_copy], StoreSpec.parse("oxigraph")))
+    [finding] = [v for v in report.violations if "is not a valid xsd:date" in v.message]
+    assert finding.file == str(seed_copy)
+    assert finding.line == _line_of(seed_copy, '"2024-02-30"^^xsd:date')
+    assert '"2024-05-30"^^xsd:date' in finding.message  # what to write instead
