@@ -285,10 +285,11 @@ def validate(sources: tuple[str, ...], ontology: bool, store: str) -> None:
     if ontology:
         report = validate_ontology()
     else:
-        from graph.stores import StoreSpec, in_memory
+        from graph.backend import Backend, backend
+        from graph.stores import in_memory
 
         corpus = _corpus(sources, store)
-        if StoreSpec.parse(store).kind == "sparql":  # read over HTTP once, not per check
+        if backend(corpus.dataset) is Backend.SPARQL:  # read over HTTP once, not per check
             corpus = in_memory(corpus)
         report = run_validate(corpus)
     click.echo(report.text)
