@@ -130,8 +130,14 @@ def _parse_for_store(path: Path, limits: Limits, classes: frozenset[str]) -> tup
         raise SourceError(name, f"cannot read: {exc.strerror}") from None
     text = check_bytes(data, name=name, limits=limits)
     try:
+        # a blank node's label names it within its document only: two sources' _:c are two nodes
         triples = list(
-            ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
+            ox.parse(
+                text.encode("utf-8"),
+                format=ox.RdfFormat.TURTLE,
+                base_iri=path.resolve().as_uri(),
+                rename_blank_nodes=True,
+            )
         )
     except SyntaxError as exc:
         from graph.strict import check_text

@@ -315,3 +315,25 @@ def test_the_engine_on_a_store_on_disk_starts_from_its_kept_answers(on_disk, mon
     for case in cases:
         decision = engine.as_known_by(case.known_by).decide(case.action)
         assert decision.outcome == case.outcome, case.case
+
+
+@pytest.mark.parametrize("kind", ["memory", "oxigraph", "oxigraph:DIR"])
+def test_a_blank_node_label_names_one_node_in_one_source_only(kind, corpus_copy, tmp_path):
+    """Two sources that both write ``_:c`` mean two nodes, as two documents do, in every store."""
+    from conftest import SOURCE_HEAD
+
+    for number in (1, 2):
+        head = SOURCE_HEAD.replace("src:test-hostile", f"src:test-label-{number}")
+        assert head != SOURCE_HEAD, "the test source header no longer names src:test-hostile"
+        body = f':Kharkiv rdfs:seeAlso _:c .\n_:c rdfs:label "note {number}" .\n'
+        (corpus_copy / f"zz-label-{number}.ttl").write_text(head + body)
+    spec = StoreSpec.parse(kind.replace("DIR", str(tmp_path / "store")))
+    if spec.path:
+        ingest([corpus_copy], spec)
+    dataset = open_corpus(None if spec.path else [corpus_copy], spec).dataset
+    rows = run_query(
+        dataset,
+        "SELECT ?node (COUNT(DISTINCT ?label) AS ?labels) WHERE { ?node rdfs:label ?label "
+        'FILTER(isBlank(?node) && STRSTARTS(?label, "note ")) } GROUP BY ?node',
+    ).rows
+    assert sorted(int(row["labels"]) for row in rows) == [1, 1]
