@@ -21,6 +21,7 @@ Examples
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -30,7 +31,16 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.store import Store
 from rdflib.term import Node
 
-__all__ = ["Backend", "backend", "from_native", "native_store", "register", "store_folder", "term_cache"]
+__all__ = [
+    "Backend",
+    "backend",
+    "converter",
+    "from_native",
+    "native_store",
+    "register",
+    "store_folder",
+    "term_cache",
+]
 
 
 class Backend(StrEnum):
@@ -120,3 +130,34 @@ def from_native(term: Any) -> Node:
             return Literal(term.value, lang=term.language)
         return Literal(term.value, datatype=URIRef(term.datatype.value))
     raise ValueError(f"not an Oxigraph term policygraph reads: {term!r}")
+
+
+def converter(dataset: Dataset | Graph) -> Callable[[Any], Node]:
+    """A function giving the rdflib term of each Oxigraph term read from ``dataset``'s store.
+
+    IRIs and blank nodes go through the store's :func:`term_cache`; literals through a
+    dictionary of this converter's own, dropped with it (kept for good, they would weigh
+    on every garbage collection).
+
+    Examples
+    --------
+    >>> import pyoxigraph as ox
+    >>> from graph.load import load
+    >>> convert = converter(load().dataset)
+    >>> iri = ox.NamedNode("https://w3id.org/policygraph/id/Kharkiv")
+    >>> convert(iri) is convert(iri)
+    True
+    """
+    import pyoxigraph as ox
+
+    shared = term_cache(dataset)
+    literals: dict[Any, Node] = {}
+
+    def convert(term: Any) -> Node:
+        known = literals if isinstance(term, ox.Literal) else shared
+        value = known.get(term)
+        if value is None:
+            value = known[term] = from_native(term)
+        return value
+
+    return convert

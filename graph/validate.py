@@ -41,7 +41,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
-from graph.backend import from_native, native_store
+from graph.backend import converter, native_store
 from graph.load import Corpus, Source, load_ontology
 from graph.locate import Locator, curie, first_line
 from graph.namespaces import DCTERMS, GEO, ONTOLOGY_IRI, PG, PGR, PREFIXES, SRC
@@ -125,6 +125,12 @@ class _Across:
             aliased=keyed(SKOS.altLabel),
             within=within,
         )
+
+    def note_types(self, source: Source) -> None:
+        """Remember the pg: classes ``source`` gives each IRI (for :func:`_clashing_types`)."""
+        for node, cls in source.graph.subject_objects(RDF.type):
+            if isinstance(node, URIRef) and isinstance(cls, URIRef) and str(cls).startswith(str(PG)):
+                self.typed.setdefault(node, {}).setdefault(cls, source.file)
 
     def above(self, place: Node) -> set[Node]:
         """``place`` and every place it lies within, at any depth."""
@@ -272,14 +278,6 @@ def _integrity(source: Source, across: _Across, locator: Locator) -> list[Violat
     return found
 
 
-def _note_types(source: Source, across: _Across, locator: Locator) -> list[Violation]:
-    """Remember the pg: classes this source gives each IRI (for :func:`_clashing_types`)."""
-    for node, cls in source.graph.subject_objects(RDF.type):
-        if isinstance(node, URIRef) and isinstance(cls, URIRef) and str(cls).startswith(str(PG)):
-            across.typed.setdefault(node, {}).setdefault(cls, source.file)
-    return []
-
-
 def _clashing_types(corpus: Corpus, across: _Across, locator: Locator) -> list[Violation]:
     """One IRI given kinds by two sources that do not fit together (a city here, a region there)."""
     ontology = _named(corpus, ONTOLOGY_IRI)
@@ -364,7 +362,6 @@ _PER_SOURCE: tuple[tuple[_Check, bool], ...] = (
     (_dangling, True),
     (_one_per_source, False),
     (_integrity, True),
-    (_note_types, False),
     (_unreviewed, False),
     (_calendar, False),
 )
@@ -373,14 +370,7 @@ _PER_SOURCE: tuple[tuple[_Check, bool], ...] = (
 def _each_source(corpus: Corpus) -> Iterator[Source]:
     """Every source with its triples in rdflib, one at a time (read from the store when it holds them)."""
     store = native_store(corpus.dataset)
-    terms: dict[Any, Node] = {}  # one rdflib term per Oxigraph term: most recur from source to source
-
-    def term(native: Any) -> Node:
-        found = terms.get(native)
-        if found is None:
-            found = terms[native] = from_native(native)
-        return found
-
+    term = converter(corpus.dataset)  # one rdflib term per Oxigraph term: most recur from source to source
     for source in corpus.sources:
         if source.graph is not None:
             yield source
@@ -454,6 +444,7 @@ def validate(corpus: Corpus) -> ValidationReport:
         for source in _each_source(corpus):
             for check, _ in _PER_SOURCE:
                 by_check[check] += check(source, across, locator)
+            across.note_types(source)
         by_check[_integrity] += _clashing_types(corpus, across, locator)
         found = [v for check, once in _PER_SOURCE for v in (_unique if once else list)(by_check[check])]
         found += _shacl(corpus, locator, shapes.result())

@@ -43,7 +43,7 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import Identifier, Node, Variable
 
-from graph.backend import Backend, backend, from_native, native_store, term_cache
+from graph.backend import Backend, backend, converter, native_store
 from graph.errors import QueryError
 from graph.namespaces import PREFIXES
 from graph.resources import query_files
@@ -563,8 +563,7 @@ def _run_on_oxigraph(
     if not isinstance(result, ox.QuerySolutions):
         return None if not isinstance(result, ox.QueryBoolean) else Rows("ASK", boolean=bool(result))
     variables = tuple(v.value for v in result.variables)
-    converted = term_cache(dataset)
-    literals: dict[Any, Any] = {}  # this answer's only: kept, they would weigh on every garbage collection
+    convert = converter(dataset)  # this answer's literals, the store's IRIs and blank nodes
     rows: list[dict[str, Node | None]] = []
     for solution in result:
         if max_rows is not None and len(rows) == max_rows:
@@ -575,11 +574,7 @@ def _run_on_oxigraph(
             if term is None:
                 row[name] = None
                 continue
-            known = literals if isinstance(term, ox.Literal) else converted
-            value: Node | None = known.get(term)
-            if value is None:
-                value = known[term] = from_native(term)
-            row[name] = value
+            row[name] = convert(term)
         rows.append(row)
     return Rows("SELECT", variables=variables, rows=tuple(rows))
 
