@@ -60,6 +60,7 @@ class _Opened:
     terms: dict[Any, Any] = field(default_factory=dict)
 
 
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _OPENED: weakref.WeakKeyDictionary[Store, _Opened] = weakref.WeakKeyDictionary()
 _MEMORY = _Opened(Backend.MEMORY)
 
@@ -118,6 +119,8 @@ def from_native(term: Any) -> Node:
     rdflib.term.Literal('3', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#integer'))
     >>> from_native(ox.Literal("Kharkiv", language="en")).language
     'en'
+    >>> from_native(ox.Literal("Kharkiv"))
+    rdflib.term.Literal('Kharkiv')
     """
     import pyoxigraph as ox
 
@@ -128,6 +131,8 @@ def from_native(term: Any) -> Node:
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)
+        if term.datatype.value == _XSD_STRING:
+            return Literal(term.value)  # a plain string, as rdflib reads "..." in Turtle
         return Literal(term.value, datatype=URIRef(term.datatype.value))
     raise ValueError(f"not an Oxigraph term policygraph reads: {term!r}")
 

@@ -35,10 +35,11 @@ from rdflib import Dataset, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
 from graph.errors import OutputError, QueryError, ValidationError
-from graph.load import Corpus, load
+from graph.load import Corpus
 from graph.namespaces import ODRL2
 from graph.output import MANIFEST, staged
 from graph.queries import NamedQuery, Rows, absent_defaults, list_queries, run_query
+from graph.stores import DEFAULT_STORE, StoreSpec, ingest, rdflib_copy
 from graph.validate import ValidationReport, validate
 
 __all__ = [
@@ -238,7 +239,8 @@ def _write_outputs(corpus: Corpus, staging: Path, formats: Sequence[str]) -> lis
 
     written = ["graph.trig"]
     try:
-        (staging / "graph.trig").write_text(corpus.dataset.serialize(format="trig"), encoding="utf-8")
+        trig = rdflib_copy(corpus.dataset).serialize(format="trig")
+        (staging / "graph.trig").write_text(trig, encoding="utf-8")
     except OSError as exc:  # a full disk, a quota: the old outputs stay, the exit code says so
         raise OutputError(f"{staging / 'graph.trig'}: cannot write: {exc.strerror or exc}") from None
     latest = latest_decision(corpus.dataset)
@@ -280,6 +282,7 @@ def build(
     *,
     out: str | Path | None = None,
     formats: Sequence[str] = ("png", "svg"),
+    store: StoreSpec | None = None,
 ) -> BuildResult:
     """Build the graph from sources and write it with its diagrams.
 
@@ -291,6 +294,10 @@ def build(
         The output folder; None writes nothing.
     formats : sequence of str
         Diagram formats (``png``, ``svg``, ``pdf``).
+    store : StoreSpec, optional
+        The store in memory to build in: Oxigraph (the default,
+        :data:`graph.stores.DEFAULT_STORE`) or rdflib's (``StoreSpec("memory")``); both
+        give the same graph, answers and files.
 
     Returns
     -------
@@ -302,11 +309,17 @@ def build(
         A source cannot be read; nothing is written.
     ValidationError
         The data breaks the shapes; nothing is written.
+    ValueError
+        The store is not one in memory: a build into a store on disk or an endpoint is
+        :func:`graph.stores.ingest`'s.
     """
     import matplotlib
 
+    spec = StoreSpec.parse(DEFAULT_STORE) if store is None else store
+    if not spec.transient:
+        raise ValueError(f"a build writes files from a store in memory, not {spec}: see graph.stores.ingest")
     matplotlib.use("Agg")
-    corpus = load(sources)
+    corpus = ingest(sources, spec)
     report = validate(corpus)
     if not report.conforms:
         raise ValidationError(report)

@@ -46,11 +46,12 @@ _source_option = click.option(
 #: --store: where the graph lives (see graph.stores)
 _store_option = click.option(
     "--store",
-    default="memory",
+    default="oxigraph",  # graph.stores.DEFAULT_STORE, not imported for --help's sake
     show_default=True,
     metavar="KIND",
-    help="memory, oxigraph (in memory), oxigraph:DIR (on disk, written by build --store) or "
-    "sparql:URL[,UPDATE_URL] (a SPARQL 1.1 endpoint).",
+    help="oxigraph (Oxigraph in memory, filled from the sources), memory (rdflib's store, the same "
+    "answers, slower), oxigraph:DIR (on disk, written by build --store) or sparql:URL[,UPDATE_URL] "
+    "(a SPARQL 1.1 endpoint).",
 )
 
 
@@ -155,8 +156,8 @@ def cli() -> None:
     "--no-validate",
     "no_validate",
     is_flag=True,
-    help="With --store: load without checking the sources against the shapes first (for data "
-    "validated already; a build in memory always validates).",
+    help="With --store oxigraph:DIR or sparql:URL: load without checking the sources against the "
+    "shapes first (for data validated already; a build that writes files always validates).",
 )
 @_store_option
 def build(
@@ -175,7 +176,7 @@ def build(
     from graph.stores import StoreSpec
 
     spec = StoreSpec.parse(store)
-    if spec.kind != "memory":
+    if not spec.transient:
         context = click.get_current_context()
         for option, name in (("out", "--out"), ("formats", "--format")):
             if context.get_parameter_source(option) is not click.core.ParameterSource.DEFAULT:
@@ -186,8 +187,11 @@ def build(
         _build_store(sources, spec, quiet=quiet, validated=not no_validate)
         return
     if no_validate:
-        raise click.UsageError("--no-validate is for --store builds: a build in memory always validates")
-    result = run_build(_sources(sources), out=out, formats=formats)
+        raise click.UsageError(
+            "--no-validate is for builds into a store (oxigraph:DIR, sparql:URL): "
+            "a build that writes files always validates"
+        )
+    result = run_build(_sources(sources), out=out, formats=formats, store=spec)
     s = result.summary
     click.echo(
         f"built {s.sources} sources: {s.entities} entities, {s.claims} claims, {s.policies} policies, "

@@ -622,10 +622,14 @@ def save(drawing: Drawing, path: str | Sequence[str], *, dpi: int = 150) -> None
     import matplotlib.pyplot as plt
 
     figure = drawing.ax.figure
+    # the tight bounding box, laid out once for every format (savefig would lay out each anew)
+    figure.set_dpi(dpi)
+    tight = figure.get_tightbbox(figure.canvas.get_renderer())
+    bounds = tight.padded(matplotlib.rcParams["savefig.pad_inches"])
     # SVG keeps its words as text: searchable, selectable and editable in a briefing
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "policygraph"}):
         for one in [path] if isinstance(path, str) else path:
-            figure.savefig(one, dpi=dpi, bbox_inches="tight", metadata=_metadata(one))
+            figure.savefig(one, dpi=dpi, bbox_inches=bounds, metadata=_metadata(one))
     plt.close(figure)
 
 

@@ -57,6 +57,7 @@ from graph.namespaces import ONTOLOGY_IRI, PREFIXES
 from graph.output import atomic_write
 from graph.project import actor_view, node_id, ontology_view, to_networkx
 from graph.queries import get_query, run_query
+from graph.stores import rdflib_copy
 
 __all__ = ["FORMATS", "View", "export", "flat_view", "to_dot", "to_mermaid", "write_export"]
 
@@ -209,7 +210,7 @@ def _rdf(dataset: Dataset, fmt: str) -> bytes:
     out = Dataset()
     for prefix, ns in PREFIXES.items():
         out.bind(prefix, ns)
-    for graph in dataset.graphs():
+    for graph in rdflib_copy(dataset).graphs():
         if graph.identifier != ONTOLOGY_IRI and len(graph):
             target = out.graph(graph.identifier)
             for triple in graph:

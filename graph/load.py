@@ -26,10 +26,12 @@ import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.plugins.parsers.notation3 import BadSyntax
+from rdflib.term import Node
 
 from graph.errors import SourceError
 from graph.namespaces import ONTOLOGY_IRI, PG, PREFIXES
@@ -40,12 +42,15 @@ __all__ = [
     "Corpus",
     "Source",
     "bind_prefixes",
+    "check_literal",
     "find_sources",
     "load",
     "load_ontology",
+    "ontology_triples",
     "parse_source",
     "read_source",
     "source_classes",
+    "source_document",
 ]
 
 
@@ -92,14 +97,24 @@ def parse_turtle(text: str, *, name: str) -> Graph:
     except Exception as exc:  # rdflib raises several kinds for bad input
         raise SourceError(name, f"cannot parse as Turtle: {exc}") from None
     for literal in graph.objects():
-        if isinstance(literal, Literal) and literal.ill_typed and literal.datatype is not None:
-            kind = graph.namespace_manager.normalizeUri(literal.datatype)
-            raise SourceError(
-                name,
-                f'"{literal}" is not a valid {kind}: write a value of that type',
-                line=_line_of(text, str(literal)),
-            )
+        if isinstance(literal, Literal):
+            check_literal(literal, name=name, text=text)
     return graph
+
+
+def check_literal(literal: Literal, *, name: str, text: str) -> None:
+    """Refuse a literal whose text is not of its datatype (``"2024-13-45"^^xsd:date``), at its line."""
+    if literal.ill_typed and literal.datatype is not None:
+        kind = _curie(literal.datatype)
+        why = f'"{literal}" is not a valid {kind}: write a value of that type'
+        raise SourceError(name, why, line=_line_of(text, str(literal)))
+
+
+def _curie(iri: URIRef) -> str:
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and iri != namespace:
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return f"<{iri}>"
 
 
 def _line_of(text: str, lexical: str) -> int | None:
@@ -113,12 +128,36 @@ def _line_of(text: str, lexical: str) -> int | None:
 
 
 @functools.cache
+def ontology_triples() -> tuple[Any, ...]:
+    """The ontology's triples as Oxigraph parses them, for a store to load without rdflib.
+
+    Each module's blank nodes are its own, as rdflib names them afresh per document.
+    """
+    import pyoxigraph as ox
+
+    found: list[Any] = []
+    for path in ontology_modules():
+        base = path.resolve().as_uri()
+        found.extend(ox.parse(path=path, format=ox.RdfFormat.TURTLE, base_iri=base, rename_blank_nodes=True))
+    return tuple(found)
+
+
+@functools.cache
 def source_classes() -> frozenset[URIRef]:
     """``pg:Source`` and every class of the ontology below it: what a source document is typed as."""
-    ontology = load_ontology()
-    found = {URIRef(PG.Source)}
-    found.update(c for c in ontology.transitive_subjects(RDFS.subClassOf, PG.Source) if isinstance(c, URIRef))
-    return frozenset(found)
+    import pyoxigraph as ox
+
+    below: dict[str, list[str]] = {}
+    for triple in ontology_triples():
+        if triple.predicate.value == str(RDFS.subClassOf) and isinstance(triple.subject, ox.NamedNode):
+            below.setdefault(triple.object.value, []).append(triple.subject.value)
+    found, todo = {str(PG.Source)}, [str(PG.Source)]
+    while todo:
+        for narrower in below.get(todo.pop(), ()):
+            if narrower not in found:
+                found.add(narrower)
+                todo.append(narrower)
+    return frozenset(URIRef(c) for c in found)
 
 
 def parse_source(text: str, *, name: str, limits: Limits = DEFAULT_LIMITS) -> Source:
@@ -157,7 +196,22 @@ def parse_source(text: str, *, name: str, limits: Limits = DEFAULT_LIMITS) -> So
     check_text(text, name=name, limits=limits)
     graph = parse_turtle(text, name=name)
     classes = source_classes()
-    documents = sorted({s for c in classes for s in graph.subjects(RDF.type, c)}, key=str)
+    typed = {s for c in classes for s in graph.subjects(RDF.type, c)}
+    document = source_document(typed, name=name, text=text)
+    bind_prefixes(graph)
+    return Source(iri=document, file=name, graph=graph)
+
+
+def source_document(found: Iterable[Node], *, name: str, text: str) -> URIRef:
+    """The one document a source describes, of the nodes typed as a source class in it.
+
+    Raises
+    ------
+    SourceError
+        When there is none, more than one, a blank node, or an IRI named like the
+        ontology's or like rdflib's default graph.
+    """
+    documents = sorted(set(found), key=str)
     if not documents:
         raise SourceError(
             name,
@@ -176,8 +230,7 @@ def parse_source(text: str, *, name: str, limits: Limits = DEFAULT_LIMITS) -> So
             "give it its own IRI (src:publisher-YYYY-MM-DD)",
             line=_line_of(text, str(document).rsplit("#", 1)[-1].rsplit("/", 1)[-1]),
         )
-    bind_prefixes(graph)
-    return Source(iri=document, file=name, graph=graph)
+    return document
 
 
 def read_source(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> Source:

@@ -44,14 +44,23 @@ from typing import Any
 
 from rdflib import Dataset, Graph, URIRef
 
-from graph.backend import Backend, backend, native_store, register
+from graph.backend import Backend, backend, converter, from_native, native_store, register
 from graph.errors import PolicygraphError, SourceError, ValidationError
 from graph.kept import keep
-from graph.load import Corpus, Source, bind_prefixes, find_sources, load_ontology, source_classes
+from graph.load import (
+    Corpus,
+    Source,
+    bind_prefixes,
+    check_literal,
+    find_sources,
+    ontology_triples,
+    source_classes,
+    source_document,
+)
 from graph.namespaces import ONTOLOGY_IRI
 from graph.output import replaced
 from graph.resources import corpus_files
-from graph.strict import DEFAULT_LIMITS, Limits, check_bytes, check_size
+from graph.strict import DEFAULT_LIMITS, Limits, check_bounded, check_bytes, check_size, read_capped
 
 __all__ = [
     "KINDS",
@@ -62,11 +71,18 @@ __all__ = [
     "ingest",
     "open_corpus",
     "open_store",
+    "rdflib_copy",
     "source_graphs",
 ]
 
 KINDS = ("memory", "oxigraph", "sparql")
+#: the store a command fills from the sources when it is given none: Oxigraph in memory,
+#: whose parser and query engine answer the bundled corpus in milliseconds (rdflib's
+#: ``memory`` gives the same answers, a query's parse alone taking a tenth of a second)
+DEFAULT_STORE = "oxigraph"
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_XSD_STRING = _XSD + "string"
 #: quads sent to a remote endpoint per update request
 BATCH = 20_000
 
@@ -85,6 +101,11 @@ class StoreSpec:
     path: str | None = None
     query_url: str | None = None
     update_url: str | None = None
+
+    @property
+    def transient(self) -> bool:
+        """True for a store in memory, filled from the sources for one command (``memory``, ``oxigraph``)."""
+        return self.kind == "memory" or (self.kind == "oxigraph" and self.path is None)
 
     @classmethod
     def parse(cls, text: str) -> StoreSpec:
@@ -125,10 +146,14 @@ def _parse_for_store(path: Path, limits: Limits, classes: frozenset[str]) -> tup
     name = str(path)
     try:
         check_size(path.stat().st_size, name=name, limits=limits)
-        data = path.read_bytes()
     except OSError as exc:
         raise SourceError(name, f"cannot read: {exc.strerror}") from None
+    # only a regular file, and never more than the limit even if it grows while read (/dev/zero)
+    data = read_capped(path, limit=limits.max_source_bytes, what="source file")
     text = check_bytes(data, name=name, limits=limits)
+    check_bounded(
+        text, name=name, limits=limits
+    )  # Oxigraph's parser is strict: check_text's rest is rdflib's
     try:
         # a blank node's label names it within its document only: two sources' _:c are two nodes
         triples = list(
@@ -144,21 +169,26 @@ def _parse_for_store(path: Path, limits: Limits, classes: frozenset[str]) -> tup
 
         check_text(text, name=name, limits=limits)  # raises with the line and column
         raise SourceError(name, f"Turtle syntax error: {exc}") from None
-    documents = {
-        t.subject.value
+    if len(triples) > limits.max_source_triples:
+        raise SourceError(
+            name,
+            f"more than the {limits.max_source_triples:,} triples allowed in one source: "
+            "split it, or raise Limits.max_source_triples",
+        )
+    typed = [
+        from_native(t.subject)
         for t in triples
         if t.predicate.value == _RDF_TYPE and isinstance(t.object, ox.NamedNode) and t.object.value in classes
-    }
-    if len(documents) != 1:
-        what = (
-            "no source document"
-            if not documents
-            else f"more than one source document ({', '.join(sorted(documents))})"
-        )
-        raise SourceError(
-            name, f"{what}: type one IRI as pg:NewsReport, pg:OfficialStatement or pg:ReferenceDataset"
-        )
-    return documents.pop(), triples
+    ]
+    document = source_document(typed, name=name, text=text)
+    checked: set[Any] = set()  # a date or a number recurs: each value is checked once
+    for t in triples:
+        value = t.object
+        if isinstance(value, ox.Literal) and not value.language and value not in checked:
+            checked.add(value)
+            if value.datatype.value.startswith(_XSD) and value.datatype.value != _XSD_STRING:
+                check_literal(from_native(value), name=name, text=text)  # type: ignore[arg-type]
+    return str(document), triples
 
 
 def _fill_oxigraph(
@@ -166,8 +196,8 @@ def _fill_oxigraph(
 ) -> list[Source]:
     import pyoxigraph as ox
 
-    ontology = load_ontology().serialize(format="nt", encoding="utf-8")
-    store.bulk_load(ontology, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(ONTOLOGY_IRI)))
+    ontology = ox.NamedNode(str(ONTOLOGY_IRI))
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ontology) for t in ontology_triples())
     classes = frozenset(str(c) for c in source_classes())
     sources: list[Source] = []
     seen: dict[str, str] = {}
@@ -267,15 +297,12 @@ def _checked(corpus: Corpus, validated: bool) -> Corpus:
 def _ingest_remote(
     files: Sequence[Path], spec: StoreSpec, limits: Limits, progress: Callable[[int], None] | None
 ) -> Corpus:
-    import pyoxigraph as ox
 
     classes = frozenset(str(c) for c in source_classes())
     parsed = []
     for path in files:  # read every source before writing anything
         parsed.append((path, *_parse_for_store(path, limits, classes)))
-    ontology = list(
-        ox.parse(load_ontology().serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    )
+    ontology = list(ontology_triples())
     graphs = [(str(ONTOLOGY_IRI), ontology)] + [(doc, triples) for _, doc, triples in parsed]
     for graph, triples in graphs:
         for number, chunk in enumerate(_batches(triples, BATCH)):
@@ -442,7 +469,7 @@ def open_corpus(
     The sources loaded into ``memory`` or ``oxigraph``, or an existing store
     (``oxigraph:DIR``, ``sparql:URL``), which must not be given sources.
     """
-    if spec.kind == "memory" or (spec.kind == "oxigraph" and not spec.path):
+    if spec.transient:
         return ingest(paths, spec, limits=limits)
     if paths:
         raise StoreError(
@@ -470,19 +497,65 @@ def in_memory(corpus: Corpus) -> Corpus:
     """
     if not corpus.sources or corpus.sources[0].graph is not None:
         return corpus
-    dataset = Dataset(default_union=True)
-    bind_prefixes(dataset)
-    for iri in (ONTOLOGY_IRI, *(source.iri for source in corpus.sources)):
-        target = dataset.graph(iri)
-        stored = Graph(
-            store=corpus.dataset.store, identifier=iri
-        )  # read, not added: a store may be read-only
-        for triple in stored.triples((None, None, None)):
-            target.add(triple)
+    dataset = rdflib_copy(corpus.dataset, graphs=(ONTOLOGY_IRI, *(source.iri for source in corpus.sources)))
     sources = tuple(
         Source(iri=source.iri, file=source.file, graph=dataset.graph(source.iri)) for source in corpus.sources
     )
     return Corpus(dataset=dataset, sources=sources)
+
+
+def rdflib_copy(dataset: Dataset, *, graphs: Iterable[URIRef] | None = None) -> Dataset:
+    """The named graphs of a store in rdflib's memory store, for rdflib's serializers.
+
+    Oxigraph's quads are read directly, each term converted once; a plain string stays a
+    plain literal, as rdflib reads one in Turtle. A dataset of rdflib's own is returned
+    as it is when no ``graphs`` are picked.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        What to copy.
+    graphs : iterable of URIRef, optional
+        The graphs to copy. Default: every named graph of the store.
+
+    Examples
+    --------
+    >>> stored = open_corpus(None, StoreSpec.parse("oxigraph")).dataset
+    >>> copied = rdflib_copy(stored)
+    >>> sum(1 for _ in copied.quads((None, None, None, None))) == count_quads(stored)
+    True
+    >>> from rdflib import Literal, URIRef
+    >>> label = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
+    >>> Literal("Kharkiv") in set(copied.objects(None, label))
+    True
+    """
+    store = native_store(dataset)
+    if store is None and graphs is None and backend(dataset) is Backend.MEMORY:
+        return dataset
+    copied = Dataset(default_union=True)
+    bind_prefixes(copied)
+    picked = None if graphs is None else list(graphs)
+    if store is not None:
+        import pyoxigraph as ox
+
+        term = converter(dataset)
+        targets: dict[Any, Graph] = {}
+        for picked_name in picked if picked is not None else [None]:
+            where = None if picked_name is None else ox.NamedNode(str(picked_name))
+            for s, p, o, g in store.quads_for_pattern(None, None, None, where):
+                if isinstance(g, ox.DefaultGraph):
+                    continue
+                target = targets.get(g)
+                if target is None:
+                    target = targets[g] = copied.graph(term(g))  # type: ignore[arg-type]
+                target.add((term(s), term(p), term(o)))
+        return copied
+    for name in picked if picked is not None else [g.identifier for g in dataset.graphs()]:
+        target = copied.graph(name)
+        stored = Graph(store=dataset.store, identifier=name)  # read, not added: a store may be read-only
+        for triple in stored.triples((None, None, None)):
+            target.add(triple)
+    return copied
 
 
 def source_graphs(dataset: Dataset) -> list[URIRef]:

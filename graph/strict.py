@@ -33,7 +33,15 @@ from pathlib import Path
 
 from graph.errors import SourceError
 
-__all__ = ["DEFAULT_LIMITS", "Limits", "check_bytes", "check_size", "check_text", "read_capped"]
+__all__ = [
+    "DEFAULT_LIMITS",
+    "Limits",
+    "check_bounded",
+    "check_bytes",
+    "check_size",
+    "check_text",
+    "read_capped",
+]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LOCATION = re.compile(r"line (\d+) (?:between columns (\d+) and \d+|column (\d+))")
@@ -110,6 +118,16 @@ def check_bytes(data: bytes, *, name: str, limits: Limits = DEFAULT_LIMITS) -> s
 
 def check_text(text: str, *, name: str, limits: Limits = DEFAULT_LIMITS) -> None:
     """Refuse text that is empty, has control characters, nests too deep or is not strict Turtle."""
+    check_bounded(text, name=name, limits=limits)
+    _check_strict(text, name=name, limits=limits)
+
+
+def check_bounded(text: str, *, name: str, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Refuse what no parser should be given: empty text, control characters, deep nesting, long literals.
+
+    Control characters are those outside tab, newline and return; nesting and literal
+    lengths are bounded by ``limits``.
+    """
     if not text.strip():
         raise SourceError(name, "the file is empty: a source describes one document (see examples/corpus)")
     bad = _CONTROL.search(text)
@@ -122,7 +140,6 @@ def check_text(text: str, *, name: str, limits: Limits = DEFAULT_LIMITS) -> None
             column=column,
         )
     _check_nesting(text, name=name, limits=limits)
-    _check_strict(text, name=name, limits=limits)
 
 
 def _position(text: str, offset: int) -> tuple[int, int]:
@@ -130,39 +147,29 @@ def _position(text: str, offset: int) -> tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
+#: what the bracket count skips, and the brackets: a comment, an IRI, a string (long or
+#: short, escapes skipped, to the end of the text when unclosed), an opening or a closing
+_TOKENS = re.compile(
+    r"#[^\n]*"
+    r"|<[^>]*>?"
+    r'|"""(?:[^"\\]|\\.|"(?!""))*(?:"""|\\?\Z)'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*(?:'''|\\?\Z)"
+    r'|"(?:[^"\\]|\\.)*(?:"|\\?\Z)'
+    r"|'(?:[^'\\]|\\.)*(?:'|\\?\Z)"
+    r"|[\[(]|[\])]",
+    re.DOTALL,
+)
+
+
 def _check_nesting(text: str, *, name: str, limits: Limits) -> None:
     """Count bracket depth outside comments, IRIs and strings, and literal lengths, in one pass."""
-    depth, i, n = 0, 0, len(text)
-    while i < n:
-        char = text[i]
-        if char == "#":
-            end = text.find("\n", i)
-            i = n if end < 0 else end
-        elif char == "<":
-            end = text.find(">", i)
-            i = n if end < 0 else end + 1
-            continue
-        elif char in "\"'":
-            quote = text[i : i + 3] if text[i : i + 3] in ('"""', "'''") else char
-            start = i
-            i += len(quote)
-            while i < n and not text.startswith(quote, i):
-                i += 2 if text[i] == "\\" else 1
-            if i - start - len(quote) > limits.max_literal_chars:
-                line, column = _position(text, start)
-                raise SourceError(
-                    name,
-                    f"a literal of {i - start - len(quote):,} characters, more than the "
-                    f"{limits.max_literal_chars:,} allowed: shorten it, or raise Limits.max_literal_chars",
-                    line=line,
-                    column=column,
-                )
-            i += len(quote)
-            continue
-        elif char in "[(":
+    depth = 0
+    for token in _TOKENS.finditer(text):
+        first = token.group()[0]
+        if first in "[(":
             depth += 1
             if depth > limits.max_nesting:
-                line, column = _position(text, i)
+                line, column = _position(text, token.start())
                 raise SourceError(
                     name,
                     f"brackets nested more than {limits.max_nesting} deep: flatten the data, "
@@ -170,9 +177,22 @@ def _check_nesting(text: str, *, name: str, limits: Limits) -> None:
                     line=line,
                     column=column,
                 )
-        elif char in "])":
+        elif first in "])":
             depth = max(depth - 1, 0)
-        i += 1
+        elif first in "\"'" and token.end() - token.start() - 1 > limits.max_literal_chars:
+            word = token.group()
+            quote = word[:3] if word.startswith(('"""', "'''")) else word[0]
+            closed = len(word) >= 2 * len(quote) and word.endswith(quote)
+            chars = len(word) - len(quote) * (2 if closed else 1)
+            if chars > limits.max_literal_chars:
+                line, column = _position(text, token.start())
+                raise SourceError(
+                    name,
+                    f"a literal of {chars:,} characters, more than the "
+                    f"{limits.max_literal_chars:,} allowed: shorten it, or raise Limits.max_literal_chars",
+                    line=line,
+                    column=column,
+                )
 
 
 def _check_strict(text: str, *, name: str, limits: Limits) -> None:

@@ -40,6 +40,38 @@ def test_trig_holds_every_named_graph(built, dataset):
         assert isomorphic(graph, parsed[name]), name
 
 
+def test_a_build_in_rdflib_gives_what_the_default_build_gives(built, tmp_path):
+    from test_stores import _rows
+
+    from graph.stores import DEFAULT_STORE, StoreSpec
+
+    result, out = built
+    assert StoreSpec.parse(DEFAULT_STORE).kind == "oxigraph"
+    in_rdflib = build(out=tmp_path / "out", store=StoreSpec("memory"))
+    assert in_rdflib.summary == result.summary
+    assert [p.name for p in in_rdflib.files] == [p.name for p in result.files]
+    assert [query.name for query, _ in in_rdflib.answers] == [query.name for query, _ in result.answers]
+    for (query, expected), (_, got) in zip(in_rdflib.answers, result.answers, strict=True):
+        assert _rows(got) == _rows(expected), query.name
+    again = Dataset()
+    again.parse(tmp_path / "out" / "graph.trig", format="trig")
+    default = Dataset()
+    default.parse(out / "graph.trig", format="trig")
+    assert {g.identifier for g in again.graphs() if len(g)} == {
+        g.identifier for g in default.graphs() if len(g)
+    }
+    for graph in default.graphs():
+        assert isomorphic(graph, again.graph(graph.identifier)), graph.identifier
+
+
+def test_a_build_into_a_store_on_disk_is_not_this_function(tmp_path):
+    from graph.stores import StoreSpec
+
+    with pytest.raises(ValueError, match="a build writes files from a store in memory"):
+        build(out=tmp_path / "out", store=StoreSpec("oxigraph", path=str(tmp_path / "store")))
+    assert not (tmp_path / "out").exists() and not (tmp_path / "store").exists()
+
+
 def test_summary_counts(built):
     result, _ = built
     s = result.summary

@@ -409,4 +409,18 @@ def test_a_store_build_validates_first_unless_told_not_to(tmp_path, corpus_copy)
     assert loaded.returncode == 0 and "not validated (--no-validate)" in loaded.stdout, loaded.stderr
     assert store.is_dir()
     usage = run("build", str(corpus_copy), "--no-validate")
-    assert usage.returncode == 2 and "--no-validate is for --store builds" in usage.stderr
+    assert usage.returncode == 2 and "--no-validate is for builds into a store" in usage.stderr
+
+
+def test_the_default_store_is_the_one_graph_stores_names():
+    from graph.cli import cli
+    from graph.stores import DEFAULT_STORE
+
+    defaults = {
+        name: param.default
+        for name, command in cli.commands.items()
+        for param in command.params
+        if param.name == "store"
+    }
+    assert len(defaults) > 10
+    assert set(defaults.values()) == {DEFAULT_STORE}, defaults

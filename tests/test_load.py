@@ -127,3 +127,41 @@ def test_folders_are_searched_recursively_and_sorted(corpus_copy, seed_path):
 def test_bundled_files_are_package_resources():
     files = corpus_files()
     assert files and all(isinstance(f, Path) and f.suffix == ".ttl" for f in files)
+
+
+#: broken sources, each refused at load, whichever store in memory reads it
+BROKEN = {
+    "syntax": HEADER
+    + '<https://example.org/r> a pg:NewsReport .\n<https://example.org/a> pg:summary "open .\n',
+    "no such date": HEADER
+    + '<https://example.org/r> a pg:NewsReport ;\n    pg:summary "x" ;\n'
+    + '    <http://purl.org/dc/terms/issued> "2024-02-30"^^xsd:date .\n',
+    "no document": HEADER + '<https://example.org/a> pg:summary "x" .\n',
+    "two documents": HEADER
+    + "<https://example.org/a> a pg:NewsReport .\n<https://example.org/b> a pg:OfficialStatement .\n",
+    "a blank document": HEADER + '[] a pg:NewsReport ; pg:summary "x" .\n',
+    "named like the ontology": HEADER + "pg:report a pg:NewsReport .\n",
+    "a control character": HEADER + '<https://example.org/r> a pg:NewsReport ; pg:summary "a\x01b" .\n',
+    "empty": "\n\n",
+    "nested too deep": HEADER
+    + "<https://example.org/r> a pg:NewsReport ; pg:summary "
+    + "(" * 70
+    + ")" * 70
+    + " .\n",
+}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN))
+def test_a_broken_source_is_refused_alike_in_rdflib_and_in_oxigraph(tmp_path, case):
+    from graph.stores import StoreSpec, ingest
+
+    path = tmp_path / "report.ttl"
+    path.write_text(BROKEN[case], encoding="utf-8")
+    refused = []
+    for kind in ("memory", "oxigraph"):
+        with pytest.raises(SourceError) as caught:
+            ingest([path], StoreSpec(kind))
+        refused.append(caught.value)
+    rdflib_error, oxigraph_error = refused
+    assert rdflib_error.file == oxigraph_error.file == str(path)
+    assert (rdflib_error.line, rdflib_error.message) == (oxigraph_error.line, oxigraph_error.message), case

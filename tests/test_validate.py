@@ -7,7 +7,7 @@ import re
 import pytest
 
 from graph.build import build
-from graph.errors import ValidationError
+from graph.errors import SourceError, ValidationError
 from graph.load import load
 from graph.validate import validate
 
@@ -155,11 +155,23 @@ def test_a_store_build_refuses_invalid_data_and_keeps_the_store_it_had(faulty, t
 
 
 def test_a_date_no_calendar_has_is_found_in_a_store_at_its_line(corpus_copy, seed_copy):
-    """Oxigraph keeps an ill-formed date that rdflib's loader refuses: validation finds it there."""
+    """Oxigraph keeps an ill-formed date that the loaders refuse (one written by an update, say):
+    validation finds it there, at the line of the source that holds it."""
+    from graph.backend import native_store
     from graph.stores import StoreSpec, open_corpus
 
+    corpus = open_corpus([corpus_copy], StoreSpec.parse("oxigraph"))
     _edit(seed_copy, '"2024-05-30"^^xsd:date', '"2024-02-30"^^xsd:date')
-    report = validate(open_corpus([corpus_copy], StoreSpec.parse("oxigraph")))
+    with pytest.raises(SourceError, match=r'"2024-02-30" is not a valid xsd:date'):
+        open_corpus([corpus_copy], StoreSpec.parse("oxigraph"))
+    native_store(corpus.dataset).update(
+        "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> PREFIX dcterms: <http://purl.org/dc/terms/> "
+        'DELETE { GRAPH ?g { ?g dcterms:issued "2024-05-30"^^xsd:date } } '
+        'INSERT { GRAPH ?g { ?g dcterms:issued "2024-02-30"^^xsd:date } } '
+        'WHERE { GRAPH ?g { ?g dcterms:issued "2024-05-30"^^xsd:date } '
+        'FILTER(STRENDS(STR(?g), "politico-2024-05-30")) }'
+    )
+    report = validate(corpus)
     [finding] = [v for v in report.violations if "is not a valid xsd:date" in v.message]
     assert finding.file == str(seed_copy)
     assert finding.line == _line_of(seed_copy, '"2024-02-30"^^xsd:date')

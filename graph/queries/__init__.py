@@ -34,12 +34,9 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import Identifier, Node, Variable
 
@@ -47,6 +44,10 @@ from graph.backend import Backend, backend, converter, native_store
 from graph.errors import QueryError
 from graph.namespaces import PREFIXES
 from graph.resources import query_files
+
+if TYPE_CHECKING:  # rdflib's SPARQL engine is imported when a query needs it, not before
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.plugins.sparql.sparql import Query
 
 __all__ = [
     "NamedQuery",
@@ -286,6 +287,8 @@ def refuse_remote(algebra: CompValue, where: str) -> None:
             f"{where}: FROM and FROM NAMED are refused: they would load data from outside; "
             "queries run on the loaded graph (use GRAPH <name> to pick a source)"
         )
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     stack: list[Any] = [algebra]
     while stack:
         node = stack.pop()
@@ -309,6 +312,8 @@ def one_line(exc: BaseException) -> str:
 @functools.lru_cache(maxsize=512)
 def _prepare(text: str) -> Query:
     """A query parsed and translated once per process: rdflib's parser is slow, the texts recur."""
+    from rdflib.plugins.sparql import prepareQuery
+
     return prepareQuery(text, initNs=dict(PREFIXES))
 
 
