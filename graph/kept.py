@@ -57,6 +57,7 @@ KEPT = (
 )
 FILE = "policygraph-kept.json"
 _T = TypeVar("_T")
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _SEPARATOR = "\x00"  # between a literal's language or datatype and its text
 
 
@@ -88,6 +89,8 @@ def _term(code: str, known: dict[Any, Any]) -> Node:
     marker, _, text = rest.partition(_SEPARATOR)
     if kind == "l":
         return Literal(text, lang=marker)
+    if marker == _XSD_STRING:
+        return Literal(text)  # a plain string, as graph.backend.from_native gives it
     datatype = known.get("i" + marker)
     if datatype is None:
         datatype = known["i" + marker] = URIRef(marker)
