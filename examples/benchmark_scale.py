@@ -11,7 +11,8 @@ rdflib's API) and with the baselines, and print the figures and the ratios:
   build (target: at most twice its time, 1.5 GB at the peak);
 - every competency question (and the state on a day): through policygraph against the
   same text on pyoxigraph directly (and on rdflib, up to ``--rdflib-max`` triples);
-- the policy engine: building it, and decisions per second;
+- the policy engine: its start-up (from the snapshot the build keeps, from the kept answers,
+  and by the queries), and decisions per second;
 - the networkx projections: the actor view (from the relations the store kept when it was
   built, and by the ``actor-relations`` query), and the whole graph against iterating
   pyoxigraph's quads into a MultiDiGraph by hand;
@@ -147,13 +148,7 @@ def _engine(dataset, seed: int) -> dict[str, float]:  # type: ignore[no-untyped-
 
     from graph.policy import PolicyEngine, facts
 
-    engine_time, engine = _timed(PolicyEngine, dataset)  # from the answers the store kept when built
-    kept_terms = facts.kept_terms
-    facts.kept_terms = lambda *_: None  # type: ignore[assignment]
-    try:
-        queried_time, _ = _timed(PolicyEngine, dataset)  # the same engine, by its queries
-    finally:
-        facts.kept_terms = kept_terms
+    engine_time, engine = _timed(PolicyEngine, dataset)  # from the snapshot the build kept
     actions = drawn_questions(engine, seed=seed)
     decide_time, outcomes = _timed(lambda: [engine.decide(a).outcome for a in actions])
     rate = len(actions) / decide_time
@@ -162,9 +157,19 @@ def _engine(dataset, seed: int) -> dict[str, float]:  # type: ignore[no-untyped-
     explained_time, _ = _timed(
         lambda: [len(engine.decide(a.replace(day=a.day + timedelta(days=1))).rules) for a in actions]
     )
+    # the same engine without the snapshot: from the store's kept answers, then by the queries
+    kept_time, _ = _timed(lambda: PolicyEngine(dataset, facts=facts.Facts(dataset)))
+    kept_terms = facts.kept_terms
+    facts.kept_terms = lambda *_: None  # type: ignore[assignment]
+    try:
+        queried_time, _ = _timed(lambda: PolicyEngine(dataset, facts=facts.Facts(dataset)))
+    finally:
+        facts.kept_terms = kept_terms
     print("policy engine")
-    print(f"  reading the rules ({len(engine.rules):,})          {engine_time:8.2f} s   "
-          f"by the queries {queried_time:8.2f} s")  # fmt: skip
+    verdict = "met" if engine_time <= 3 else f"missed by {engine_time / 3:.1f}x"
+    print(f"  start-up, {len(engine.rules):,} rules: from the snapshot {engine_time:.2f} s "
+          f"(target 3 s: {verdict})")  # fmt: skip
+    print(f"  ... from the kept answers {kept_time:.2f} s, by the queries {queried_time:.2f} s")
     print(f"  decisions per second              {rate:8.0f}   ({len(actions)} decisions: {counts})")
     print(f"  ... with every rule explained     {len(actions) / explained_time:8.0f}")
     return {"decisions/s": rate, "decisions": decide_time / len(actions), "engine": engine_time}

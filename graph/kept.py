@@ -43,7 +43,7 @@ from graph.namespaces import PREFIXES
 from graph.output import atomic_write
 from graph.queries import get_query
 
-__all__ = ["FILE", "KEPT", "forget", "keep", "kept_rows", "kept_terms"]
+__all__ = ["ENGINE_FILE", "FILE", "KEPT", "forget", "keep", "kept_rows", "kept_terms"]
 
 #: the library queries whose answers a store keeps: those read whole, by a view or the engine
 KEPT = (
@@ -56,6 +56,8 @@ KEPT = (
     "policy-statements",
 )
 FILE = "policygraph-kept.json"
+#: the policy engine's facts read from the kept answers (see :mod:`graph.policy.snapshot`)
+ENGINE_FILE = "policygraph-engine.pickle"
 _T = TypeVar("_T")
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _SEPARATOR = "\x00"  # between a literal's language or datatype and its text
@@ -147,11 +149,13 @@ _READ: dict[tuple[Path, int, int], _Kept] = {}
 
 
 def forget(folder: Path) -> None:
-    """Drop the answers kept in a store's folder: the store changed, so they may not hold.
+    """Drop the answers kept in a store's folder, and the engine's facts read from them.
 
-    The queries run instead, until ``policygraph build`` keeps them again.
+    The store changed, so they may not hold. The queries run instead, until
+    ``policygraph build`` keeps them again.
     """
-    (Path(folder) / FILE).unlink(missing_ok=True)
+    for name in (FILE, ENGINE_FILE):
+        (Path(folder) / name).unlink(missing_ok=True)
     _READ.clear()
 
 

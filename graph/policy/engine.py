@@ -154,7 +154,14 @@ class PolicyEngine:
             choices = ", ".join(r.value for r in DateReading)
             raise ValueError(f"unknown date reading {dates!r}: choose {choices}") from None
         self.dataset = dataset
-        self.facts = facts if facts is not None else Facts(dataset)
+        if facts is None:
+            from graph.policy import snapshot
+
+            facts = snapshot.read(dataset) or Facts(dataset)
+            fresh = True
+        else:
+            fresh = False
+        self.facts = facts
         self.known_by = known_by
         self.knowledge: Knowledge = self.facts.view(known_by, reading=self.dates)
         k = self.knowledge
@@ -162,7 +169,9 @@ class PolicyEngine:
         #: (kept with the knowledge, so that engines sharing it number them alike) and what they read
         self._numbers = k.constraint_numbers
         self._shared = k.shared_constraints
-        self._prepare(k)
+        self._texts: dict[int, tuple[str, str, tuple[str, ...]]] = {}
+        if not k.prepared:
+            self._prepare(k)
         self._by_assignee: dict[Node, list[Rule]] = defaultdict(list)
         for rule in sorted(k.rules, key=lambda r: r.order):
             self._by_assignee[rule.assignee].append(rule)
@@ -195,7 +204,7 @@ class PolicyEngine:
             tuple[URIRef, URIRef | None], tuple[URIRef | None, str | None, tuple[Fact, ...]]
         ] = {}
         self._state_nodes = {s for (s, p, o) in k.edges if p == RDF.type and o == PG.State}
-        if facts is None:
+        if fresh:
             # the facts just read live as long as the engine: out of the cyclic collector's
             # sight from now on, so that a collection during a decision does not rescan them
             gc.freeze()
@@ -207,7 +216,6 @@ class PolicyEngine:
         its place in explanations.
         """
         times: dict[tuple[Node, Node | None], int] = {}
-        self._texts: dict[int, tuple[str, str, tuple[str, ...]]] = {}
         for number, rule in enumerate(k.rules):
             rule.number = number
             start = self.policy_start(rule.policy)
@@ -227,6 +235,7 @@ class PolicyEngine:
                 str(rule.iri) if isinstance(rule.iri, URIRef) else "",
                 sorted(text for _, text, _ in texts),
             )
+        k.prepared = True
 
     def _text_of(self, constraint: Constraint) -> tuple[str, str, tuple[str, ...]]:
         """A constraint as text, to order constraints and rules by (remembered: rules share them)."""
@@ -374,7 +383,7 @@ class PolicyEngine:
         parts: dict[tuple[str, ...] | None, int],
     ) -> int:
         """The number of the part of the action a constraint reads (a span of days for a date)."""
-        if reads is _DAY:
+        if reads == _DAY:  # equal, not the same object: the rules may come from a snapshot
             return self._day_class(number, constraint, action.day)
         part = parts.get(reads)
         if part is None:
@@ -775,7 +784,7 @@ class PolicyEngine:
                     f"({self.label(row['kind'])}, in {short(row['source'])}): {row['summary']}",
                 )
             )
-        lines.sort(key=lambda item: item[0])
+        lines.sort()  # by day, then in words: the same order whatever order the store gives the rows
         return [first for first, _ in lines], lines
 
     def describe(self, action: Action, supplier: URIRef | None) -> dict[str, str]:

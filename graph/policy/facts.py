@@ -163,6 +163,26 @@ class Knowledge:
     #: filled by the engines that read this knowledge: a constraint's number (by id) and what it reads
     constraint_numbers: dict[int, tuple[int, tuple[str, ...] | None]] = field(default_factory=dict)
     shared_constraints: dict[Constraint, int] = field(default_factory=dict)
+    #: set by the first engine that reads this knowledge: its rules are ready for deciding
+    prepared: bool = False
+
+    def __getstate__(self) -> dict[str, Any]:
+        # object ids hold in this process only: the numbers travel beside their constraints,
+        # which unpickle as the very objects the rules hold
+        state = dict(self.__dict__)
+        by_id = {
+            id(c): c
+            for rule in self.rules
+            for c in (*rule.constraints, *(m for _, members in rule.logical for m in members))
+        }
+        state["constraint_numbers"] = [
+            (by_id[key], value) for key, value in self.constraint_numbers.items() if key in by_id
+        ]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        numbers = state["constraint_numbers"]
+        self.__dict__.update(state, constraint_numbers={id(c): value for c, value in numbers})
 
     def label(self, node: Node | None) -> str:
         """A term's label."""
@@ -245,6 +265,10 @@ class Facts:
         self._policy_rows = [row for row in self._rows("engine-policies") if row["g"] is not None]
         self._statement_rows = self._rows("policy-statements")
         self._views: dict[tuple[date | None, DateReading], Knowledge] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        # the facts outlive the process that read them (graph.policy.snapshot); the dataset does not
+        return {**self.__dict__, "dataset": None}
 
     # --- reading ------------------------------------------------------------------------
 

@@ -1,0 +1,162 @@
+"""The engine's facts kept beside an Oxigraph store, so that an engine on it starts in seconds.
+
+Reading the facts from a store's kept answers (:mod:`graph.kept`) makes a Python object
+of every term and rule: at a million triples that takes most of a quarter of a minute.
+``policygraph build SOURCES --store oxigraph:DIR`` therefore reads them once and writes
+them, with the rules of every day prepared for deciding, into the store's folder
+(``policygraph-engine.pickle``); an engine on that store then loads them whole
+(:func:`read`).
+
+A pickle can run code when it is loaded, so a snapshot is loaded only when it is this
+user's own: it carries an HMAC-SHA256 under a key kept in the user's cache folder
+(``$XDG_CACHE_HOME/policygraph/snapshot.key``, else ``~/.cache/...``, readable by the
+user alone), checked before anything is unpickled. A snapshot that was written by
+another user or machine, by another version of policygraph, or for other kept answers
+(the store changed since) is left alone: the engine reads the kept answers instead, with
+the same answers, only slower. An update served with ``--allow-update`` drops it, as it
+drops the kept answers (:func:`graph.kept.forget`).
+
+Examples
+--------
+>>> import tempfile
+>>> from graph.stores import StoreSpec, ingest, open_corpus
+>>> folder = tempfile.mkdtemp() + "/store"
+>>> _ = ingest(None, StoreSpec("oxigraph", path=folder))  # writes the snapshot
+>>> facts = read(open_corpus(None, StoreSpec("oxigraph", path=folder)).dataset)
+>>> facts is not None and len(facts.view(None).rules) > 10
+True
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import hmac
+import json
+import os
+import pickle
+import platform
+import secrets
+from pathlib import Path
+
+import rdflib
+from rdflib import Dataset
+
+from graph.backend import store_folder
+from graph.kept import ENGINE_FILE, FILE
+from graph.output import atomic_write
+from graph.policy.facts import Facts
+
+__all__ = ["key_file", "read", "write"]
+
+_MAGIC = b"policygraph engine snapshot 1\n"
+_DIGEST = hashlib.sha256().digest_size
+_KEY_BYTES = 32
+_PACKAGE = Path(__file__).resolve().parents[1]
+
+
+def key_file() -> Path:
+    """Where this user's snapshot key lives (created, readable by the user alone, on first use)."""
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "policygraph" / "snapshot.key"
+
+
+def _key() -> bytes | None:
+    """The user's key, made on first use; None when the cache folder cannot be written."""
+    path = key_file()
+    try:
+        try:
+            key = path.read_bytes()
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(secrets.token_bytes(_KEY_BYTES))
+            key = path.read_bytes()
+    except OSError:  # no cache folder to write, or a key made meanwhile and not yet written
+        return None
+    return key if len(key) == _KEY_BYTES else None
+
+
+def _code() -> str:
+    """What the snapshot's objects depend on: this policygraph's code, rdflib and Python."""
+    digest = hashlib.sha256(f"{rdflib.__version__} {platform.python_version()}".encode())
+    for path in sorted(_PACKAGE.rglob("*.py")):
+        digest.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _kept(folder: Path) -> str | None:
+    """A fingerprint of the kept answers the facts were read from (None: there are none)."""
+    try:
+        return hashlib.sha256((folder / FILE).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _header(folder: Path) -> bytes | None:
+    kept = _kept(folder)
+    if kept is None:
+        return None
+    return json.dumps({"code": _code(), "kept": kept}, sort_keys=True).encode() + b"\n"
+
+
+def write(dataset: Dataset, folder: Path) -> Path | None:
+    """Read the engine's facts from the store behind ``dataset`` and keep them in ``folder``.
+
+    Its kept answers (:func:`graph.kept.keep`) must be there already. Returns the file, or
+    None when there is no key to sign it with (the engine then reads the kept answers).
+    """
+    from graph.policy.engine import PolicyEngine
+
+    key, header = _key(), _header(Path(folder))
+    if key is None or header is None:
+        return None
+    # reads the facts and prepares the day's rules for deciding (given the facts, the engine
+    # leaves the collector alone: what it read is garbage once written)
+    facts = Facts(dataset)
+    PolicyEngine(dataset, facts=facts)
+    payload = header + pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
+    path = Path(folder) / ENGINE_FILE
+    atomic_write(path, _MAGIC + hmac.new(key, payload, hashlib.sha256).digest() + payload)
+    return path
+
+
+def read(dataset: Dataset) -> Facts | None:
+    """The facts kept beside the store behind ``dataset``, or None.
+
+    None for a store in memory or behind an endpoint, and for a snapshot that is missing,
+    not signed by this user's key, or made for other code or other kept answers. The facts
+    read are frozen out of the cyclic collector's sight (:func:`gc.freeze`), as a fresh
+    engine's are.
+    """
+    folder = store_folder(dataset)
+    if folder is None:
+        return None
+    try:
+        data = (folder / ENGINE_FILE).read_bytes()
+    except OSError:
+        return None
+    key = _key()
+    signature, payload = data[len(_MAGIC) : len(_MAGIC) + _DIGEST], data[len(_MAGIC) + _DIGEST :]
+    if (
+        key is None
+        or not data.startswith(_MAGIC)
+        or not hmac.compare_digest(signature, hmac.new(key, payload, hashlib.sha256).digest())
+    ):
+        return None
+    header, _, body = payload.partition(b"\n")
+    if header + b"\n" != _header(folder):
+        return None  # other code, or the store was built again since
+    collecting = gc.isenabled()
+    gc.disable()  # millions of objects, none of them garbage
+    try:
+        facts: Facts = pickle.loads(body)
+        # they live as long as the engine that reads them: out of the cyclic collector's sight,
+        # or the first collection after this one scans them all
+        gc.freeze()
+    finally:
+        if collecting:
+            gc.enable()
+    facts.dataset = dataset
+    return facts
