@@ -3,7 +3,7 @@
 Reading the facts from a store's kept answers (:mod:`graph.kept`) makes a Python object
 of every term and rule: at a million triples that takes most of a quarter of a minute.
 ``policygraph build SOURCES --store oxigraph:DIR`` therefore reads them once and writes
-them, with the rules of every day prepared for deciding, into the store's folder
+them, with the rules as known today prepared for deciding, into the store's folder
 (``policygraph-engine.pickle``); an engine on that store then loads them whole
 (:func:`read`).
 
@@ -29,6 +29,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import hmac
@@ -78,8 +79,9 @@ def _key() -> bytes | None:
     return key if len(key) == _KEY_BYTES else None
 
 
+@functools.cache
 def _code() -> str:
-    """What the snapshot's objects depend on: this policygraph's code, rdflib and Python."""
+    """What the snapshot's objects depend on: this policygraph's code, rdflib and Python (read once)."""
     digest = hashlib.sha256(f"{rdflib.__version__} {platform.python_version()}".encode())
     for path in sorted(_PACKAGE.rglob("*.py")):
         digest.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
