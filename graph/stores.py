@@ -18,8 +18,8 @@ the engine, the queries and the views do not change with it:
 
 The traps of going through rdflib (measured, and avoided here): plain format names
 parse triple by triple, so sources are parsed by Oxigraph and loaded in bulk; a prepared
-query object makes oxrdflib fall back to rdflib's engine, so queries go as text;
-``len()`` of an oxrdflib graph runs a full count, so :func:`count_quads` asks the store.
+query object makes the Oxigraph store fall back to rdflib's engine, so queries go as text;
+``len()`` of an Oxigraph graph runs a full count, so :func:`count_quads` asks the store.
 
 Examples
 --------
@@ -134,7 +134,7 @@ class StoreSpec:
 
 
 def _oxigraph_dataset(store: Any, folder: Path | None = None) -> Dataset:
-    from oxrdflib import OxigraphStore
+    from graph.oxstore import OxigraphStore
 
     dataset = Dataset(store=OxigraphStore(store=store), default_union=True)
     bind_prefixes(dataset)

@@ -553,8 +553,8 @@ def _run_on_oxigraph(
 ) -> Rows | None:
     """A SELECT straight on an Oxigraph store, each distinct term converted once; None if not that case.
 
-    Through oxrdflib every value of every row becomes a new rdflib term; at 10^5 rows
-    that conversion costs more than the query.
+    Through rdflib's ``Dataset.query`` every value of every row becomes a new rdflib term;
+    at 10^5 rows that conversion costs more than the query.
     """
     inner = native_store(dataset)
     if inner is None or not isinstance(dataset, Dataset) or not dataset.default_union:
