@@ -101,7 +101,7 @@ def _validation(store: Path, build_time: float) -> dict[str, float]:
     print("validate (every check, the shapes beside them)")
     print(f"  wall time {took:8.2f} s = {took / build_time:4.2f}x the build; peak memory {peak:6.0f} MB "
           f"(target 2x and 1,536 MB: {within})")  # fmt: skip
-    return {"validate": took, "validate memory": peak}
+    return {"validate": took, "validate memory": peak, "validate ratio": took / build_time}
 
 
 def _queries(dataset, direct, rdflib_dataset) -> dict[str, float]:  # type: ignore[no-untyped-def]
@@ -299,6 +299,47 @@ def run(size: int, work: Path, seed: int, rdflib_max: int) -> dict[str, float]:
     return figures
 
 
+#: (what, the figure's key, the smallest size it holds at, the bound, whether the figure must stay under it)
+TARGETS = (
+    ("engine start-up (s)", "engine", 1_000_000, 3.0, True),
+    ("decisions per second", "decisions/s", 1_000_000, 2_000.0, False),
+    ("decisions per second", "decisions/s", 5_000_000, 1_000.0, False),
+    ("validate / build", "validate ratio", 1_000_000, 2.0, True),
+    ("validate peak (MB)", "validate memory", 1_000_000, 1_536.0, True),
+    ("actor view (s)", "actors", 5_000_000, 2.0, True),
+    ("build / bulk_load", "build", 1_000_000, 1.2, True),
+    ("whole graph / quads by hand", "projection", 1_000_000, 1.0, True),
+    ("worst query / pyoxigraph", "worst query", 1_000_000, 1.3, True),
+)
+GROWTH = 5.5  #: the most any step may grow from 10^6 to 5*10^6 triples
+
+
+def _verdict(value: float, bound: float, *, under: bool) -> str:
+    if (value <= bound) if under else (value >= bound):
+        return "met"
+    return f"missed by {value / bound if under else bound / value:.1f}x"
+
+
+def _targets(results: dict[int, dict[str, float]]) -> None:
+    """Each target against the figure of the sizes it holds at: met, or missed by how much."""
+    print("\ntargets")
+    for what, key, smallest, bound, under in TARGETS:
+        for size in [s for s in sorted(results) if s >= smallest] or [smallest]:
+            value = results.get(size, {}).get(key)
+            at = f"{what} at {size:,}"
+            if value is None:
+                print(f"  {at:44} (not run at this size)")
+                continue
+            verdict = _verdict(value, bound, under=under)
+            print(f"  {at:44} {value:10.2f}   target {'<=' if under else '>='} {bound:,.1f}: {verdict}")
+    if 1_000_000 in results and 5_000_000 in results:
+        small, large = results[1_000_000], results[5_000_000]
+        for key in ("build time", "validate", "queries", "engine", "decisions", "projection time", "actors"):
+            ratio = large[key] / max(small[key], 1e-9)
+            print(f"  {'growth 10^6 -> 5*10^6, ' + key:44} {ratio:10.2f}   target <= {GROWTH}: "
+                  f"{_verdict(ratio, GROWTH, under=True)}")  # fmt: skip
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
@@ -325,6 +366,7 @@ def main() -> int:
         for key in (*steps, "actors", "diagram"):
             ratio = results[large][key] / max(results[small][key], 1e-9)
             print(f"  {key:16} {ratio:6.1f}x the time")
+    _targets(results)
     print(f"\nbenchmark done in {time.perf_counter() - started:.0f} s")
     return 0
 

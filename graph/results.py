@@ -26,10 +26,11 @@ import csv
 import functools
 import io
 import json
+import re
 import shutil
 
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import XSD, NamespaceManager
+from rdflib.namespace import XMLNS, XSD, NamespaceManager
 from rdflib.term import Node
 
 from graph.namespaces import PREFIXES
@@ -62,9 +63,37 @@ def _manager() -> NamespaceManager:
 _NM = _manager()
 
 
+#: a bound namespace ending in / or #, then a plain ASCII name: rdflib splits such an IRI there
+_PLAIN = re.compile(r"(.*[/#])([A-Za-z_][A-Za-z0-9_\-]*)")
+_NOT_IN_IRI = frozenset('<>" {}|\\^`')
+
+
+@functools.cache
+def _plain_prefixes() -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Each bound namespace: its prefix, and the longer bound namespaces that start with it."""
+    bound = {str(ns): prefix for prefix, ns in _NM.namespaces()}
+    return {
+        ns: (prefix, tuple(n for n in bound if n != ns and n.startswith(ns))) for ns, prefix in bound.items()
+    }
+
+
 @functools.lru_cache(maxsize=131_072)
 def short_iri(iri: str) -> str:
-    """An IRI's prefixed name, remembered (rdflib's lookup is slow, and the same IRIs recur)."""
+    """An IRI's prefixed name, remembered (rdflib's lookup is slow, and the same IRIs recur).
+
+    A bound namespace followed by a plain ASCII name is written at once, as rdflib writes
+    it; any other IRI is left to rdflib's namespace manager.
+
+    Examples
+    --------
+    >>> short_iri("https://w3id.org/policygraph/id/Kharkiv"), short_iri("https://example.org/x")
+    (':Kharkiv', '<https://example.org/x>')
+    """
+    plain = _PLAIN.fullmatch(iri)
+    if plain is not None and _NOT_IN_IRI.isdisjoint(iri) and not iri.startswith(XMLNS):
+        found = _plain_prefixes().get(plain[1])
+        if found is not None and not any(iri.startswith(longer) for longer in found[1]):
+            return f"{found[0]}:{plain[2]}"
     try:
         return _NM.normalizeUri(URIRef(iri))
     except Exception:  # an IRI with no prefix that fits

@@ -63,3 +63,37 @@ def test_unknown_format(statements):
     assert "xml" not in FORMATS
     with pytest.raises(ValueError, match="unknown format"):
         format_rows(statements, "xml")
+
+
+def test_prefixed_names_are_rdflibs_own_for_every_iri_of_a_generated_world(tmp_path):
+    """The quick path to a prefixed name gives what rdflib's namespace manager gives."""
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import XMLNS
+
+    from graph.generate import generate
+    from graph.namespaces import PREFIXES
+    from graph.results import short_iri
+
+    generate(tmp_path, triples=20_000, seed=3)
+    graph = Graph()
+    for path in sorted(tmp_path.rglob("*.ttl")):
+        graph.parse(path)
+    iris = {str(t) for triple in graph for t in triple if isinstance(t, URIRef)}
+    tricky = {
+        f"{ns}{local}"
+        for ns in PREFIXES.values()
+        for local in ("3x", "a.b", "_x", "a-b", "é", "", "a b", "a/b")
+    }
+    iris |= tricky | {f"{XMLNS}#lang", "https://example.org/x", "urn:x:y"}
+    assert len(iris) > 1000, "the generated world holds too few IRIs"
+    reference = Graph(bind_namespaces="none").namespace_manager
+    for prefix, ns in PREFIXES.items():
+        reference.bind(prefix, ns, override=True)
+
+    def rdflibs(iri: str) -> str:
+        try:
+            return reference.normalizeUri(URIRef(iri))
+        except Exception:
+            return f"<{iri}>"
+
+    assert {iri: short_iri(iri) for iri in iris} == {iri: rdflibs(iri) for iri in iris}
