@@ -99,6 +99,58 @@ def test_the_engine_decides_every_outcome_on_it(generated):
     assert {"permitted", "prohibited"} <= set(outcomes), outcomes
 
 
+def test_one_engine_answers_a_run_of_questions_as_a_new_engine_would(generated):
+    """Questions about the same actors, weapons and places on many days, with and without a
+    target type or purpose: what an engine keeps from one (a decision table, a rule's check
+    shared between weapons, an answer kept for a span of days) never changes the next, the
+    explanation included."""
+    import random
+    from datetime import timedelta
+
+    from graph.namespaces import ODRL2, PG
+    from graph.policy import Action
+
+    _, corpus = generated
+    remembering = PolicyEngine(corpus.dataset)
+    knowledge = remembering.knowledge
+    rng = random.Random(11)
+    concepts = sorted(
+        {(c.left, v) for r in remembering.rules for c in r.constraints for v in c.values
+         if c.left in (PG.targetType, ODRL2.purpose)}
+    )  # fmt: skip
+    asked = []
+    for rule in rng.sample(remembering.rules, 40):
+        start = remembering.policy_start(rule.policy)
+        systems = sorted(knowledge.collection_systems.get(rule.target, set()))
+        suppliers = knowledge.collection_supplier.get(rule.target, set())
+        places = sorted(v for c in rule.constraints if c.left == ODRL2.spatial for v in c.values)
+        if start is None or not systems or not places or len(suppliers) != 1:
+            continue
+        # the place named and two within it: tables that share the rule, with other answers on the place
+        within = sorted(p for p, up in knowledge.within.items() if places[0] in up)[:2]
+        for weapon, place in zip(systems[:3], [places[0], *within], strict=False):
+            for shift in (-40, 0, 1, 30, 400):
+                left, value = rng.choice(concepts)
+                named = {"target_type": value} if left == PG.targetType else {"purpose": value}
+                action = Action(
+                    actor=rule.assignee,
+                    weapon=weapon,
+                    supplier=next(iter(suppliers)),
+                    place=place,
+                    day=start.first + timedelta(days=shift),
+                )
+                asked += [action, action.replace(**named)]
+    assert len(asked) > 200
+    outcomes = Counter()
+    for action in asked:
+        fresh = PolicyEngine(corpus.dataset, facts=remembering.facts).decide(action)
+        answer = remembering.decide(action)
+        assert answer.as_dict() == fresh.as_dict()
+        assert answer.text() == fresh.text()
+        outcomes[answer.outcome] += 1
+    assert len(outcomes) >= 3, outcomes
+
+
 def test_too_few_triples_and_the_command(tmp_path):
     with pytest.raises(ValueError, match="at least 1,000"):
         generate(tmp_path / "x", triples=10)

@@ -8,6 +8,8 @@ One concept a module:
   sources, as known by a day of reporting;
 - :mod:`~graph.policy.constraints`: the registry of constraint kinds and their checks;
 - :mod:`~graph.policy.engine`: :class:`PolicyEngine`, the semantics;
+- :mod:`~graph.policy.table`: the decision table of an actor, weapon and place, whose
+  rules keep their answers per span of days;
 - :mod:`~graph.policy.explain`: :class:`Decision` and its text, JSON and HTML.
 """
 

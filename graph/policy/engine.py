@@ -95,14 +95,20 @@ from graph.policy.records import (
     Status,
     Strategy,
 )
+from graph.policy.table import MISSING, Entry
 from graph.results import short
 
 __all__ = ["PolicyEngine", "decide"]
 
 _JUNCTION_WORDS = {"or": "either", "xone": "exactly one of", "and": "all of"}
 _TimeStatus = tuple[bool | None, str, tuple[Fact, ...]]
+#: a rule's constraints on the fixed parts of a question (each with its number and what it
+#: reads; its own first, then its logical constraints' members), how many are its own, and
+#: the other parts of a question it reads (None: it may read anything)
+_Shape = tuple[tuple[tuple[Constraint, int, tuple[str, ...]], ...], int, tuple[tuple[str, ...], ...] | None]
 #: the parts of an action fixed by a candidate list's key and the place
 _FIXED = frozenset({"place", "actor", "weapon", "action"})
+_FIXED_READS = frozenset(kind.reads for kind in KINDS.values() if _FIXED.issuperset(kind.reads))
 #: what a date constraint reads, and where the numbers of its spans of days begin in a check's key
 _DAY = KINDS[ODRL2.dateTime].reads
 _DAY_CLASSES = 1 << 23
@@ -172,11 +178,9 @@ class PolicyEngine:
         self._texts: dict[int, tuple[str, str, tuple[str, ...]]] = {}
         if not k.prepared:
             self._prepare(k)
-        self._by_assignee: dict[Node, list[Rule]] = defaultdict(list)
-        for rule in sorted(k.rules, key=lambda r: r.order):
-            self._by_assignee[rule.assignee].append(rule)
+        self._tables(k)
         self._checked: dict[int, ConstraintCheck] = {}
-        self._answers: dict[tuple[int, Status, str], ConstraintCheck] = {}
+        self._answers: dict[tuple[int, Status, str, tuple[Fact, ...]], ConstraintCheck] = {}
         self._part_numbers: dict[tuple[Any, ...], int] = {}
         #: by the rule's time_id and span of days: a number for the answer, and the answer
         self._times: dict[tuple[int, int], tuple[int, _TimeStatus]] = {}
@@ -184,8 +188,6 @@ class PolicyEngine:
         self._day_points: dict[int, list[date]] = {}
         self._names: dict[int, tuple[str, ...]] = {}
         self._time_numbers: dict[_TimeStatus, int] = {}
-        self._candidates: dict[tuple[Any, ...], list[Rule]] = {}
-        self._placed: dict[tuple[Any, ...], list[Rule]] = {}
         self._notes: dict[tuple[Any, ...], list[str]] = {}
         self._days: dict[date | None, PolicyEngine] = {known_by: self}
         self._authority_of: dict[
@@ -208,6 +210,26 @@ class PolicyEngine:
             # the facts just read live as long as the engine: out of the cyclic collector's
             # sight from now on, so that a collection during a decision does not rescan them
             gc.freeze()
+
+    def _tables(self, k: Knowledge) -> None:
+        """The index of rules by assignee, action and target, and the decision tables, empty."""
+        #: (assignee, action) -> target -> its rules in explanation order; each rule's place in that order
+        self._index: dict[tuple[Node, Node], dict[Node, list[Rule]]] = defaultdict(lambda: defaultdict(list))
+        self._rank: dict[int, int] = {}
+        for rank, rule in enumerate(sorted(k.rules, key=lambda r: r.order)):
+            self._index[rule.assignee, rule.action][rule.target].append(rule)
+            self._rank[rule.number] = rank
+        #: (weapon, supplier) -> the rule targets that cover the weapon; collections by supplier and system
+        self._covering_of: dict[tuple[Node, Node], set[Node]] = {}
+        self._collections: tuple[dict[Node, set[Node]], dict[Node, set[Node]]] | None = None
+        self._candidates: dict[tuple[Any, ...], list[Rule]] = {}
+        self._placed: dict[tuple[Any, ...], list[Entry]] = {}
+        self._shapes: dict[int, _Shape] = {}
+        #: the ids of a table's answers on the fixed parts -> a number; (rule, that number,
+        #: span and parts) -> the rule's check, the authority it was made with, its time facts
+        self._fixed_numbers: dict[tuple[int, ...], int] = {}
+        self._evaluations: dict[tuple[Any, ...], tuple[RuleCheck, Any, tuple[Fact, ...]] | None] = {}
+        self._rule_days: dict[int, list[date]] = {}
 
     def _prepare(self, k: Knowledge) -> None:
         """Number each rule, and set what deciding reads of it.
@@ -374,6 +396,15 @@ class PolicyEngine:
         found = self._checked.get(key)
         return found if found is not None else self._check_anew(constraint, action, key)
 
+    def _part_of(
+        self, action: Action, reads: tuple[str, ...], parts: dict[tuple[str, ...] | None, int]
+    ) -> int:
+        """The number of the part of the action ``reads`` names (kept in ``parts`` for the action)."""
+        part = parts.get(reads)
+        if part is None:
+            part = parts[reads] = self._part_number(action, reads)
+        return part
+
     def _part(
         self,
         number: int,
@@ -395,9 +426,12 @@ class PolicyEngine:
         if len(self._checked) > 200_000:
             self._checked.clear()
         found = self._check_now(constraint, action)
-        # one object for one answer: rule checks built on it are then shared across actions
+        # one object for one answer (the same words on the same facts): rule checks built on it
+        # are then shared across actions
         number = key >> 24
-        found = self._checked[key] = self._answers.setdefault((number, found.status, found.reason), found)
+        found = self._checked[key] = self._answers.setdefault(
+            (number, found.status, found.reason, found.facts), found
+        )
         return found
 
     def _constraint_number(self, constraint: Constraint) -> tuple[int, tuple[str, ...] | None]:
@@ -415,11 +449,16 @@ class PolicyEngine:
         The answer changes only on the first and last days its bounds can be: days between
         two of those (or on one) share it, so a new day seldom needs a new check.
         """
+        points = self._points(number, constraint)
+        at = bisect.bisect_left(points, day)
+        return _DAY_CLASSES | (2 * at + (at < len(points) and points[at] == day))
+
+    def _points(self, number: int, constraint: Constraint) -> list[date]:
+        """The days a date constraint's answer may change on (remembered by its number)."""
         points = self._day_points.get(number)
         if points is None:
             points = self._day_points[number] = day_points(self.knowledge, constraint.values)
-        at = bisect.bisect_left(points, day)
-        return _DAY_CLASSES | (2 * at + (at < len(points) and points[at] == day))
+        return points
 
     def _part_number(self, action: Action, reads: tuple[str, ...] | None) -> int:
         """A number for the part of an action a kind of constraint reads, shared across actions."""
@@ -429,6 +468,10 @@ class PolicyEngine:
             if len(self._part_numbers) >= _DAY_CLASSES:  # the numbers must fit their place in a key
                 self._part_numbers.clear()
                 self._checked.clear()
+                for entries in self._placed.values():  # their answers are kept by part numbers
+                    for entry in entries:
+                        entry.answers.clear()
+                self._placed.clear()
             found = self._part_numbers[part] = len(self._part_numbers)
         return found
 
@@ -557,59 +600,177 @@ class PolicyEngine:
                     )
         return found
 
-    def _covers(self, rule: Rule, action: Action, supplier: URIRef) -> bool:
-        """Whether the rule's target covers the weapon asked about."""
-        k, target = self.knowledge, rule.target
-        if target in k.collection_supplier:  # a supplier's weapons: the weapon asked about is one of them
-            return supplier in k.collection_supplier[target]
-        if target in k.collection_systems:  # a collection with no supplier: the systems it holds
-            return action.weapon in k.collection_systems[target]
-        return target == action.weapon or target in k.classes.get(action.weapon, {})
+    def _covering(self, weapon: Node, supplier: URIRef) -> set[Node]:
+        """The rule targets that cover the weapon (remembered).
+
+        A collection with a supplier covers that supplier's weapons; a collection with none,
+        the systems it holds; any other target, the weapon itself and its classes.
+        """
+        key = (weapon, supplier)
+        found = self._covering_of.get(key)
+        if found is None:
+            k = self.knowledge
+            if self._collections is None:
+                by_supplier: dict[Node, set[Node]] = defaultdict(set)
+                by_system: dict[Node, set[Node]] = defaultdict(set)
+                for collection, suppliers in k.collection_supplier.items():
+                    for party in suppliers:
+                        by_supplier[party].add(collection)
+                for collection, systems in k.collection_systems.items():
+                    if collection not in k.collection_supplier:
+                        for system in systems:
+                            by_system[system].add(collection)
+                self._collections = (by_supplier, by_system)
+            by_supplier, by_system = self._collections
+            found = by_supplier.get(supplier, set()) | by_system.get(weapon, set())
+            found |= {
+                node
+                for node in (weapon, *k.classes.get(weapon, {}))
+                if node not in k.collection_supplier and node not in k.collection_systems
+            }
+            self._covering_of[key] = found
+        return found
 
     def _candidate_rules(self, action: Action, supplier: URIRef) -> list[Rule]:
+        """The rules for the actor (or its state) and the action whose target covers the weapon."""
         key = (action.actor, action.action, action.weapon, supplier)
         found = self._candidates.get(key)
         if found is None:
             k = self.knowledge
-            assignees = {action.actor} | set(k.states.get(action.actor, {}))
-            actions = {action.action} | set(k.broader.get(action.action, {}))
-            found = [
-                rule
-                for assignee in assignees
-                for rule in self._by_assignee.get(assignee, ())
-                if rule.action in actions and self._covers(rule, action, supplier)
-            ]
-            if len(assignees) > 1:
-                found.sort(key=lambda r: r.order)
+            covering = self._covering(action.weapon, supplier)
+            found = []
+            for assignee in {action.actor, *k.states.get(action.actor, {})}:
+                for act in {action.action, *k.broader.get(action.action, {})}:
+                    by_target = self._index.get((assignee, act))
+                    if by_target:
+                        for target in by_target.keys() & covering:
+                            found += by_target[target]
+            rank = self._rank
+            found.sort(key=lambda rule: rank[rule.number])
             self._candidates[key] = found
         return found
 
-    def _placed_rules(self, action: Action, supplier: URIRef, candidates: list[Rule]) -> list[Rule]:
-        """The candidates none of whose constraints on the place, actor or weapon fails (remembered).
+    def _placed_rules(self, action: Action, supplier: URIRef, candidates: list[Rule]) -> list[Entry]:
+        """The decision table: the candidates that may apply to this actor, weapon and place (remembered).
 
-        Those constraints give the same answer for every question about this actor, weapon
-        and place, whatever its day, target or purpose: a rule one of them rules out is
-        left out of the search for applying rules at once (it is still explained among
-        the rules considered).
+        A rule whose grantor has no say over the weapon, or one of whose constraints on
+        the place, actor or weapon fails, is left out: those give the same answer for
+        every question about this actor, weapon and place, whatever its day, target or
+        purpose (it is still explained among the rules considered).
         """
         key = (action.actor, action.action, action.weapon, supplier, action.place)
         found = self._placed.get(key)
         if found is None:
+            authorities = self._authorities(action, supplier)
             parts: dict[tuple[str, ...] | None, int] = {}
-            found = [
-                rule
-                for rule in candidates
-                if not any(
-                    reads is not None
-                    and _FIXED.issuperset(reads)
-                    and self._check(constraint, action, parts).status is Status.FAILED
-                    for constraint, _, reads in rule.prepared
-                )
-            ]
+            found = []
+            checked, failed = self._checked, Status.FAILED
+            for rule in candidates:
+                authority = authorities.get(rule.grantor)
+                if authority is None:
+                    continue
+                fixed, alone, reads = self._shape(rule)
+                held = []
+                for at, (constraint, number, part) in enumerate(fixed):
+                    which = number << 24 | self._part_of(action, part, parts)
+                    check = checked.get(which)
+                    if check is None:
+                        check = self._check_anew(constraint, action, which)
+                    if check.status is failed and at < alone:
+                        break
+                    held.append(id(check))  # one object per answer: see _check_anew
+                else:
+                    same = self._fixed_numbers.setdefault(tuple(held), len(self._fixed_numbers))
+                    found.append(Entry(rule, rule.begins or date.min, authority, reads, same))
             if len(self._placed) > 100_000:
                 self._placed.clear()
             self._placed[key] = found
         return found
+
+    def _shape(self, rule: Rule) -> _Shape:
+        """A rule's constraints on the fixed parts of a question, and what else its answer reads (remembered).
+
+        What else: the parts of a question beyond the fixed ones and the day, or None when a
+        constraint the engine does not know may read anything.
+        """
+        found = self._shapes.get(rule.number)
+        if found is None:
+            fixed: list[tuple[Constraint, int, tuple[str, ...]]] = []
+            others: set[tuple[str, ...]] = set()
+            known = True
+            members = [(c, *self._constraint_number(c)) for _, group in rule.logical for c in group]
+            for constraint, number, reads in [*rule.prepared, *members]:
+                if reads is None:
+                    known = False
+                elif reads in _FIXED_READS:
+                    fixed.append((constraint, number, reads))
+                elif reads != _DAY:
+                    others.add(reads)
+            # the members of a logical constraint come last: checked with it, they rule nothing out alone
+            alone = len(fixed) - sum(1 for c in members if c[2] in _FIXED_READS)
+            found = self._shapes[rule.number] = (
+                tuple(fixed),
+                alone,
+                tuple(sorted(others)) if known else None,
+            )
+        return found
+
+    def _days_of(self, rule: Rule) -> list[date]:
+        """The days a rule's answer may change on: its time bounds, its date constraints', its statements'.
+
+        Remembered by rule.
+        """
+        found = self._rule_days.get(rule.number)
+        if found is None:
+            found = self._rule_days[rule.number] = self._find_days(rule)
+        return found
+
+    def _find_days(self, rule: Rule) -> list[date]:
+        bounds = self._bounds.get(rule.time_id)
+        if bounds is None:
+            bounds = self._bounds[rule.time_id] = self._time_bounds(rule)
+        days = set(bounds)
+        members = [member for _, group in rule.logical for member in group]
+        for constraint in [c for c, _, _ in rule.prepared] + members:
+            number, reads = self._constraint_number(constraint)
+            if reads == _DAY:
+                days.update(self._points(number, constraint))
+        said = self._said_of.get(rule.policy)
+        if said is None:
+            said = self._said_of[rule.policy] = self._statement_lines(rule.policy)
+        days.update(said[0])
+        return sorted(days)
+
+    def _answer(
+        self, entry: Entry, action: Action, parts: dict[tuple[str, ...] | None, int], key: Any = None
+    ) -> RuleCheck | None:
+        """An entry's rule checked for an action, or None when it does not apply.
+
+        With the entry's ``key`` (its span of days and the parts it reads), the rule's
+        check is shared with the other tables that hold the rule with the same answers on
+        the fixed parts: only its authority, which depends on the weapon, is its own.
+        """
+        shared = None if key is None else (entry.rule.number, entry.fixed, key)
+        found: tuple[RuleCheck, Any, tuple[Fact, ...]] | None = (
+            self._evaluations.get(shared, MISSING) if shared is not None else MISSING
+        )
+        if found is MISSING:
+            found = None
+            evaluated = self._evaluated(entry.rule, action, parts, failing=False)
+            if evaluated is not None:
+                check = self._finished(entry.rule, action.day, entry.authority, evaluated)
+                if check.applies is not False:
+                    found = (check, entry.authority, evaluated[1][2])
+            if shared is not None:
+                if len(self._evaluations) > 500_000:
+                    self._evaluations.clear()
+                self._evaluations[shared] = found
+        if found is None:
+            return None
+        check, authority, time_facts = found
+        if authority is entry.authority:
+            return check
+        return check.for_authority(entry.authority[0], entry.authority[1], time_facts + entry.authority[2])
 
     # --- deciding --------------------------------------------------------------------------
 
@@ -823,18 +984,25 @@ class PolicyEngine:
         day = action.day
         parts: dict[tuple[str, ...] | None, int] = {}
         found = []
-        for rule in self._placed_rules(action, supplier, candidates):
+        for entry in self._placed_rules(action, supplier, candidates):
             # a rule whose policy starts after the day (most rules of a long history) is told
             # apart with one comparison; it is explained only when the explanation is read
-            if rule.begins is not None and day < rule.begins:
+            if day < entry.begins:
                 continue
-            authority = authorities.get(rule.grantor)
-            if authority is not None:
-                evaluated = self._evaluated(rule, action, parts, failing=False)
-                if evaluated is not None:
-                    check = self._finished(rule, day, authority, evaluated)
-                    if check.applies is not False:
-                        found.append(check)
+            reads = entry.reads
+            if reads is None:
+                check = self._answer(entry, action, parts)
+            else:
+                if entry.days is None:
+                    entry.days = self._days_of(entry.rule)
+                key: Any = entry.span(day)
+                if reads:
+                    key = (key, *[self._part_of(action, part, parts) for part in reads])
+                check = entry.answers.get(key, MISSING)
+                if check is MISSING:
+                    check = entry.answers[key] = self._answer(entry, action, parts, key)
+            if check is not None:
+                found.append(check)
         applying = tuple(found)
 
         def considered() -> tuple[RuleCheck, ...]:

@@ -239,6 +239,13 @@ class RuleCheck:
         """The rule as a way the action is allowed or forbidden: if its open constraints hold."""
         return Alternative(self.kind, self.label, self.policy_label, tuple(c.reason for c in self.open))
 
+    def for_authority(self, authority: Authority, reason: str, facts: tuple[Fact, ...]) -> RuleCheck:
+        """The same check for a grantor whose say over the weapon is another's (another weapon)."""
+        copy = object.__new__(RuleCheck)
+        # every field (and the alternative, once worked out: it does not depend on the authority)
+        copy.__dict__.update(self.__dict__, authority=authority, authority_reason=reason, facts=facts)
+        return copy
+
     @property
     def confidence(self) -> str:
         """The highest confidence among the rule's own sources."""
