@@ -95,7 +95,7 @@ from graph.policy.records import (
     Status,
     Strategy,
 )
-from graph.policy.table import MISSING, Entry
+from graph.policy.table import MISSING, Entry, Table
 from graph.results import short
 
 __all__ = ["PolicyEngine", "decide"]
@@ -184,8 +184,8 @@ class PolicyEngine:
         self._part_numbers: dict[tuple[Any, ...], int] = {}
         #: by the rule's time_id and span of days: a number for the answer, and the answer
         self._times: dict[tuple[int, int], tuple[int, _TimeStatus]] = {}
-        self._bounds: dict[int, list[date]] = {}
-        self._day_points: dict[int, list[date]] = {}
+        self._bounds: dict[int, tuple[date, ...]] = {}
+        self._day_points: dict[int, tuple[date, ...]] = {}
         self._names: dict[int, tuple[str, ...]] = {}
         self._time_numbers: dict[_TimeStatus, int] = {}
         self._notes: dict[tuple[Any, ...], list[str]] = {}
@@ -201,7 +201,7 @@ class PolicyEngine:
         }
         self._rule_checks: dict[tuple[Any, ...], RuleCheck] = {}
         self._said: dict[tuple[URIRef, int], tuple[str, ...]] = {}
-        self._said_of: dict[URIRef, tuple[list[date], list[tuple[date, str]]]] = {}
+        self._said_of: dict[URIRef, tuple[tuple[date, ...], tuple[tuple[date, str], ...]]] = {}
         self._suppliers: dict[
             tuple[URIRef, URIRef | None], tuple[URIRef | None, str | None, tuple[Fact, ...]]
         ] = {}
@@ -223,13 +223,13 @@ class PolicyEngine:
         self._covering_of: dict[tuple[Node, Node], set[Node]] = {}
         self._collections: tuple[dict[Node, set[Node]], dict[Node, set[Node]]] | None = None
         self._candidates: dict[tuple[Any, ...], list[Rule]] = {}
-        self._placed: dict[tuple[Any, ...], list[Entry]] = {}
+        self._placed: dict[tuple[Any, ...], Table] = {}
         self._shapes: dict[int, _Shape] = {}
         #: the ids of a table's answers on the fixed parts -> a number; (rule, that number,
         #: span and parts) -> the rule's check, the authority it was made with, its time facts
         self._fixed_numbers: dict[tuple[int, ...], int] = {}
         self._evaluations: dict[tuple[Any, ...], tuple[RuleCheck, Any, tuple[Fact, ...]] | None] = {}
-        self._rule_days: dict[int, list[date]] = {}
+        self._rule_days: dict[int, tuple[date, ...]] = {}
 
     def _prepare(self, k: Knowledge) -> None:
         """Number each rule, and set what deciding reads of it.
@@ -332,14 +332,14 @@ class PolicyEngine:
             found = self._times[key] = (number, status)
         return found
 
-    def _time_bounds(self, rule: Rule) -> list[date]:
+    def _time_bounds(self, rule: Rule) -> tuple[date, ...]:
         """The days on which whether a rule is in force may change."""
         k = self.knowledge
         periods = [self.policy_start(rule.policy)]
         revokers = {**k.revoked_by.get(rule.policy, {}), **k.revoked_by.get(rule.iri, {})}
         periods += [self.policy_start(revoker) for revoker in revokers]
         # started_by: before the first day no, from the last day yes, in between cannot tell
-        return sorted({d for p in periods if p is not None for d in (p.first, p.last)})
+        return tuple(sorted({d for p in periods if p is not None for d in (p.first, p.last)}))
 
     def _find_time_status(self, rule: Rule, day: date) -> _TimeStatus:
         k = self.knowledge
@@ -453,11 +453,11 @@ class PolicyEngine:
         at = bisect.bisect_left(points, day)
         return _DAY_CLASSES | (2 * at + (at < len(points) and points[at] == day))
 
-    def _points(self, number: int, constraint: Constraint) -> list[date]:
+    def _points(self, number: int, constraint: Constraint) -> tuple[date, ...]:
         """The days a date constraint's answer may change on (remembered by its number)."""
         points = self._day_points.get(number)
         if points is None:
-            points = self._day_points[number] = day_points(self.knowledge, constraint.values)
+            points = self._day_points[number] = tuple(day_points(self.knowledge, constraint.values))
         return points
 
     def _part_number(self, action: Action, reads: tuple[str, ...] | None) -> int:
@@ -468,10 +468,8 @@ class PolicyEngine:
             if len(self._part_numbers) >= _DAY_CLASSES:  # the numbers must fit their place in a key
                 self._part_numbers.clear()
                 self._checked.clear()
-                for entries in self._placed.values():  # their answers are kept by part numbers
-                    for entry in entries:
-                        entry.answers.clear()
-                self._placed.clear()
+                self._placed.clear()  # their answers are kept by part numbers
+                self._evaluations.clear()
             found = self._part_numbers[part] = len(self._part_numbers)
         return found
 
@@ -650,7 +648,7 @@ class PolicyEngine:
             self._candidates[key] = found
         return found
 
-    def _placed_rules(self, action: Action, supplier: URIRef, candidates: list[Rule]) -> list[Entry]:
+    def _placed_rules(self, action: Action, supplier: URIRef, candidates: list[Rule]) -> Table:
         """The decision table: the candidates that may apply to this actor, weapon and place (remembered).
 
         A rule whose grantor has no say over the weapon, or one of whose constraints on
@@ -659,11 +657,11 @@ class PolicyEngine:
         purpose (it is still explained among the rules considered).
         """
         key = (action.actor, action.action, action.weapon, supplier, action.place)
-        found = self._placed.get(key)
-        if found is None:
+        table = self._placed.get(key)
+        if table is None:
             authorities = self._authorities(action, supplier)
             parts: dict[tuple[str, ...] | None, int] = {}
-            found = []
+            entries = []
             checked, failed = self._checked, Status.FAILED
             for rule in candidates:
                 authority = authorities.get(rule.grantor)
@@ -681,11 +679,11 @@ class PolicyEngine:
                     held.append(id(check))  # one object per answer: see _check_anew
                 else:
                     same = self._fixed_numbers.setdefault(tuple(held), len(self._fixed_numbers))
-                    found.append(Entry(rule, rule.begins or date.min, authority, reads, same))
+                    entries.append(Entry(rule, rule.begins or date.min, authority, reads, same))
             if len(self._placed) > 100_000:
                 self._placed.clear()
-            self._placed[key] = found
-        return found
+            table = self._placed[key] = Table(entries)
+        return table
 
     def _shape(self, rule: Rule) -> _Shape:
         """A rule's constraints on the fixed parts of a question, and what else its answer reads (remembered).
@@ -715,7 +713,7 @@ class PolicyEngine:
             )
         return found
 
-    def _days_of(self, rule: Rule) -> list[date]:
+    def _days_of(self, rule: Rule) -> tuple[date, ...]:
         """The days a rule's answer may change on: its time bounds, its date constraints', its statements'.
 
         Remembered by rule.
@@ -725,7 +723,7 @@ class PolicyEngine:
             found = self._rule_days[rule.number] = self._find_days(rule)
         return found
 
-    def _find_days(self, rule: Rule) -> list[date]:
+    def _find_days(self, rule: Rule) -> tuple[date, ...]:
         bounds = self._bounds.get(rule.time_id)
         if bounds is None:
             bounds = self._bounds[rule.time_id] = self._time_bounds(rule)
@@ -739,18 +737,22 @@ class PolicyEngine:
         if said is None:
             said = self._said_of[rule.policy] = self._statement_lines(rule.policy)
         days.update(said[0])
-        return sorted(days)
+        return tuple(sorted(days))
 
     def _answer(
-        self, entry: Entry, action: Action, parts: dict[tuple[str, ...] | None, int], key: Any = None
+        self,
+        entry: Entry,
+        action: Action,
+        parts: dict[tuple[str, ...] | None, int],
+        key: tuple[int, ...] | None = None,
     ) -> RuleCheck | None:
         """An entry's rule checked for an action, or None when it does not apply.
 
-        With the entry's ``key`` (its span of days and the parts it reads), the rule's
+        With ``key`` (the entry's span of days and the parts it reads), the rule's
         check is shared with the other tables that hold the rule with the same answers on
         the fixed parts: only its authority, which depends on the weapon, is its own.
         """
-        shared = None if key is None else (entry.rule.number, entry.fixed, key)
+        shared = None if key is None else (entry.rule.number, entry.fixed, *key)
         found: tuple[RuleCheck, Any, tuple[Fact, ...]] | None = (
             self._evaluations.get(shared, MISSING) if shared is not None else MISSING
         )
@@ -929,7 +931,7 @@ class PolicyEngine:
             found = self._said[key] = tuple(dict.fromkeys(line for _, line in lines[:count]))
         return found
 
-    def _statement_lines(self, policy: URIRef) -> tuple[list[date], list[tuple[date, str]]]:
+    def _statement_lines(self, policy: URIRef) -> tuple[tuple[date, ...], tuple[tuple[date, str], ...]]:
         """A policy's statements in words, by the first day each may have been said (undated: always)."""
         lines = []
         for row in self.knowledge.statements.get(policy, ()):
@@ -946,7 +948,7 @@ class PolicyEngine:
                 )
             )
         lines.sort()  # by day, then in words: the same order whatever order the store gives the rows
-        return [first for first, _ in lines], lines
+        return tuple(first for first, _ in lines), tuple(lines)
 
     def describe(self, action: Action, supplier: URIRef | None) -> dict[str, str]:
         """The action in words and as IRIs."""
@@ -984,7 +986,9 @@ class PolicyEngine:
         day = action.day
         parts: dict[tuple[str, ...] | None, int] = {}
         found = []
-        for entry in self._placed_rules(action, supplier, candidates):
+        table = self._placed_rules(action, supplier, candidates)
+        answers = table.answers
+        for at, entry in enumerate(table.entries):
             # a rule whose policy starts after the day (most rules of a long history) is told
             # apart with one comparison; it is explained only when the explanation is read
             if day < entry.begins:
@@ -995,12 +999,10 @@ class PolicyEngine:
             else:
                 if entry.days is None:
                     entry.days = self._days_of(entry.rule)
-                key: Any = entry.span(day)
-                if reads:
-                    key = (key, *[self._part_of(action, part, parts) for part in reads])
-                check = entry.answers.get(key, MISSING)
+                key = (at, entry.span(day), *[self._part_of(action, part, parts) for part in reads])
+                check = answers.get(key, MISSING)
                 if check is MISSING:
-                    check = entry.answers[key] = self._answer(entry, action, parts, key)
+                    check = answers[key] = self._answer(entry, action, parts, key[1:])
             if check is not None:
                 found.append(check)
         applying = tuple(found)
