@@ -225,6 +225,7 @@ class PolicyEngine:
         self._candidates: dict[tuple[Any, ...], list[Rule]] = {}
         self._placed: dict[tuple[Any, ...], Table] = {}
         self._shapes: dict[int, _Shape] = {}
+        self._reads: dict[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]] = {}
         #: the ids of a table's answers on the fixed parts -> a number; (rule, that number,
         #: span and parts) -> the rule's check, the authority it was made with, its time facts
         self._fixed_numbers: dict[tuple[int, ...], int] = {}
@@ -697,20 +698,21 @@ class PolicyEngine:
             others: set[tuple[str, ...]] = set()
             known = True
             members = [(c, *self._constraint_number(c)) for _, group in rule.logical for c in group]
-            for constraint, number, reads in [*rule.prepared, *members]:
+            for item in [*rule.prepared, *members]:
+                reads = item[2]
                 if reads is None:
                     known = False
                 elif reads in _FIXED_READS:
-                    fixed.append((constraint, number, reads))
+                    fixed.append(item)  # type: ignore[arg-type]  # its reads are fixed parts, not None
                 elif reads != _DAY:
                     others.add(reads)
             # the members of a logical constraint come last: checked with it, they rule nothing out alone
             alone = len(fixed) - sum(1 for c in members if c[2] in _FIXED_READS)
-            found = self._shapes[rule.number] = (
-                tuple(fixed),
-                alone,
-                tuple(sorted(others)) if known else None,
+            # equal tuples shared: rules number in the tens of thousands, what they read in the dozens
+            reads_all = (
+                self._reads.setdefault(tuple(sorted(others)), tuple(sorted(others))) if known else None
             )
+            found = self._shapes[rule.number] = (tuple(fixed), alone, reads_all)
         return found
 
     def _days_of(self, rule: Rule) -> tuple[date, ...]:
