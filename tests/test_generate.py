@@ -151,6 +151,45 @@ def test_one_engine_answers_a_run_of_questions_as_a_new_engine_would(generated):
     assert len(outcomes) >= 3, outcomes
 
 
+def test_an_engine_sets_what_it_keeps_out_of_the_collectors_sight(generated, monkeypatch):
+    """As its tables and answers grow, an engine freezes them (after a full collection), so
+    that later collections do not scan them again; the answers stay those of a new engine."""
+    import gc
+    from datetime import timedelta
+
+    from graph.namespaces import ODRL2
+    from graph.policy import Action
+    from graph.policy import engine as engine_module
+
+    _, corpus = generated
+    monkeypatch.setattr(engine_module, "_SETTLE_FIRST", 50)
+    engine = PolicyEngine(corpus.dataset)
+    knowledge = engine.knowledge
+    asked = [
+        Action(
+            actor=rule.assignee,
+            weapon=min(knowledge.collection_systems[rule.target]),
+            supplier=min(knowledge.collection_supplier[rule.target]),
+            place=min(v for c in rule.constraints if c.left == ODRL2.spatial for v in c.values),
+            day=start.last + timedelta(days=3),
+        )
+        for rule in engine.rules[:300]
+        if (start := engine.policy_start(rule.policy)) is not None
+        and knowledge.collection_systems.get(rule.target)
+        and len(knowledge.collection_supplier.get(rule.target, ())) == 1
+        and any(c.left == ODRL2.spatial for c in rule.constraints)
+    ]
+    assert len(asked) > 100
+    frozen = gc.get_freeze_count()
+    try:
+        answers = [engine.decide(action).as_dict() for action in asked]
+        assert gc.get_freeze_count() > frozen
+    finally:
+        gc.unfreeze()
+    fresh = PolicyEngine(corpus.dataset, facts=engine.facts)
+    assert answers == [fresh.decide(action).as_dict() for action in asked]
+
+
 def test_too_few_triples_and_the_command(tmp_path):
     with pytest.raises(ValueError, match="at least 1,000"):
         generate(tmp_path / "x", triples=10)

@@ -108,6 +108,9 @@ _TimeStatus = tuple[bool | None, str, tuple[Fact, ...]]
 _Shape = tuple[tuple[tuple[Constraint, int, tuple[str, ...]], ...], int, tuple[tuple[str, ...], ...] | None]
 #: the parts of an action fixed by a candidate list's key and the place
 _FIXED = frozenset({"place", "actor", "weapon", "action"})
+#: how many answers and table entries an engine keeps before it first sets them out of the
+#: collector's sight (then each time they grow by a quarter)
+_SETTLE_FIRST = 20_000
 _FIXED_READS = frozenset(kind.reads for kind in KINDS.values() if _FIXED.issuperset(kind.reads))
 #: what a date constraint reads, and where the numbers of its spans of days begin in a check's key
 _DAY = KINDS[ODRL2.dateTime].reads
@@ -137,7 +140,11 @@ class PolicyEngine:
     -----
     An engine that reads its own facts moves every object then alive to the garbage
     collector's permanent generation (:func:`gc.freeze`): at scale they number millions,
-    and a collection during a decision would otherwise scan them all again.
+    and a collection during a decision would otherwise scan them all again. So does an
+    engine each time the decision tables and answers it keeps have grown by a quarter
+    (after a full collection, so that no garbage is frozen). An object alive at such a
+    moment that later becomes part of a reference cycle is then freed only after
+    :func:`gc.unfreeze`.
     """
 
     def __init__(
@@ -206,6 +213,10 @@ class PolicyEngine:
             tuple[URIRef, URIRef | None], tuple[URIRef | None, str | None, tuple[Fact, ...]]
         ] = {}
         self._state_nodes = {s for (s, p, o) in k.edges if p == RDF.type and o == PG.State}
+        #: how many answers and table entries the engine has kept, and at how many it next
+        #: sets them out of the collector's sight (see :meth:`_settle`)
+        self._kept = 0
+        self._settle_at = _SETTLE_FIRST
         if fresh:
             # the facts just read live as long as the engine: out of the cyclic collector's
             # sight from now on, so that a collection during a decision does not rescan them
@@ -684,6 +695,7 @@ class PolicyEngine:
             if len(self._placed) > 100_000:
                 self._placed.clear()
             table = self._placed[key] = Table(entries)
+            self._kept += len(entries)
         return table
 
     def _shape(self, rule: Rule) -> _Shape:
@@ -769,6 +781,7 @@ class PolicyEngine:
                 if len(self._evaluations) > 500_000:
                     self._evaluations.clear()
                 self._evaluations[shared] = found
+                self._kept += 1
         if found is None:
             return None
         check, authority, time_facts = found
@@ -1015,6 +1028,8 @@ class PolicyEngine:
             )
 
         outcome, reasons, strategy, alternatives, caveats = self._outcome(applying, day)
+        if self._kept >= self._settle_at:
+            self._settle()
         return Decision(
             outcome,
             summary,
@@ -1027,6 +1042,20 @@ class PolicyEngine:
             supplier=short(supplier),
             facts=supply_facts,
         )
+
+    def _settle(self) -> None:
+        """Set what the engine has kept so far out of the cyclic collector's sight, as its facts are.
+
+        Called each time what it keeps has grown by a quarter. Its tables and answers live as
+        long as the engine; left to the collector, every full collection would scan them all
+        again while they grow (at 5*10^6 triples, most of the time of a run of new
+        questions). Garbage is collected first, so that none is frozen with them; the
+        collection scans only what came since the last time.
+        """
+        self._settle_at = self._kept + max(self._kept // 4, _SETTLE_FIRST)
+        if gc.isenabled():
+            gc.collect()
+            gc.freeze()
 
     def _supply_notes(self, action: Action, supplier: URIRef) -> list[str]:
         """A note when the sources list what the supplier supplied, and not this weapon (remembered)."""
