@@ -223,12 +223,12 @@ class PolicyEngine:
             gc.freeze()
 
     def _tables(self, k: Knowledge) -> None:
-        """The index of rules by assignee, action and target, and the decision tables, empty."""
-        #: (assignee, action) -> target -> its rules in explanation order; each rule's place in that order
-        self._index: dict[tuple[Node, Node], dict[Node, list[Rule]]] = defaultdict(lambda: defaultdict(list))
+        """The rules by assignee, and the decision tables, empty."""
+        #: assignee -> its rules in explanation order; each rule's place in that order
+        self._by_assignee: dict[Node, list[Rule]] = defaultdict(list)
         self._rank: dict[int, int] = {}
         for rank, rule in enumerate(sorted(k.rules, key=lambda r: r.order)):
-            self._index[rule.assignee, rule.action][rule.target].append(rule)
+            self._by_assignee[rule.assignee].append(rule)
             self._rank[rule.number] = rank
         #: (weapon, supplier) -> the rule targets that cover the weapon; collections by supplier and system
         self._covering_of: dict[tuple[Node, Node], set[Node]] = {}
@@ -648,15 +648,17 @@ class PolicyEngine:
         if found is None:
             k = self.knowledge
             covering = self._covering(action.weapon, supplier)
-            found = []
-            for assignee in {action.actor, *k.states.get(action.actor, {})}:
-                for act in {action.action, *k.broader.get(action.action, {})}:
-                    by_target = self._index.get((assignee, act))
-                    if by_target:
-                        for target in by_target.keys() & covering:
-                            found += by_target[target]
-            rank = self._rank
-            found.sort(key=lambda rule: rank[rule.number])
+            actions = {action.action, *k.broader.get(action.action, {})}
+            assignees = {action.actor, *k.states.get(action.actor, {})}
+            found = [
+                rule
+                for assignee in assignees
+                for rule in self._by_assignee.get(assignee, ())
+                if rule.target in covering and rule.action in actions
+            ]
+            if len(assignees) > 1:
+                rank = self._rank
+                found.sort(key=lambda rule: rank[rule.number])
             self._candidates[key] = found
         return found
 
