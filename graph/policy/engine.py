@@ -676,15 +676,17 @@ class PolicyEngine:
             authorities = self._authorities(action, supplier)
             parts: dict[tuple[str, ...] | None, int] = {}
             entries = []
-            checked, failed = self._checked, Status.FAILED
+            checked, failed, shapes = self._checked, Status.FAILED, self._shapes
+            # the fixed parts of the action, numbered once for the table
+            numbered = {part: self._part_of(action, part, parts) for part in _FIXED_READS}
             for rule in candidates:
                 authority = authorities.get(rule.grantor)
                 if authority is None:
                     continue
-                fixed, alone, reads = self._shape(rule)
+                fixed, alone, reads = shapes.get(rule.number) or self._shape(rule)
                 held = []
                 for at, (constraint, number, part) in enumerate(fixed):
-                    which = number << 24 | self._part_of(action, part, parts)
+                    which = number << 24 | numbered[part]
                     check = checked.get(which)
                     if check is None:
                         check = self._check_anew(constraint, action, which)
