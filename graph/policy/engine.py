@@ -329,10 +329,7 @@ class PolicyEngine:
         The answer changes only on the days its policy and its revokers start: it is
         remembered per rule and span between those days.
         """
-        bounds = self._bounds.get(rule.time_id)
-        if bounds is None:
-            bounds = self._bounds[rule.time_id] = self._time_bounds(rule)
-        key = (rule.time_id, bisect.bisect_right(bounds, day))
+        key = (rule.time_id, bisect.bisect_right(self._time_bounds(rule), day))
         found = self._times.get(key)
         if found is None:
             if len(self._times) > 200_000:
@@ -345,7 +342,13 @@ class PolicyEngine:
         return found
 
     def _time_bounds(self, rule: Rule) -> tuple[date, ...]:
-        """The days on which whether a rule is in force may change."""
+        """The days on which whether a rule is in force may change (remembered by its time_id)."""
+        found = self._bounds.get(rule.time_id)
+        if found is None:
+            found = self._bounds[rule.time_id] = self._find_time_bounds(rule)
+        return found
+
+    def _find_time_bounds(self, rule: Rule) -> tuple[date, ...]:
         k = self.knowledge
         periods = [self.policy_start(rule.policy)]
         revokers = {**k.revoked_by.get(rule.policy, {}), **k.revoked_by.get(rule.iri, {})}
@@ -409,7 +412,7 @@ class PolicyEngine:
         return found if found is not None else self._check_anew(constraint, action, key)
 
     def _part_of(
-        self, action: Action, reads: tuple[str, ...], parts: dict[tuple[str, ...] | None, int]
+        self, action: Action, reads: tuple[str, ...] | None, parts: dict[tuple[str, ...] | None, int]
     ) -> int:
         """The number of the part of the action ``reads`` names (kept in ``parts`` for the action)."""
         part = parts.get(reads)
@@ -428,10 +431,7 @@ class PolicyEngine:
         """The number of the part of the action a constraint reads (a span of days for a date)."""
         if reads == _DAY:  # equal, not the same object: the rules may come from a snapshot
             return self._day_class(number, constraint, action.day)
-        part = parts.get(reads)
-        if part is None:
-            part = parts[reads] = self._part_number(action, reads)
-        return part
+        return self._part_of(action, reads, parts)
 
     def _check_anew(self, constraint: Constraint, action: Action, key: int) -> ConstraintCheck:
         """A constraint checked and remembered under ``key`` (its number and the part it reads)."""
@@ -713,8 +713,8 @@ class PolicyEngine:
             fixed: list[tuple[Constraint, int, tuple[str, ...]]] = []
             others: set[tuple[str, ...]] = set()
             known = True
-            members = [(c, *self._constraint_number(c)) for _, group in rule.logical for c in group]
-            for item in [*rule.prepared, *members]:
+            every = self._with_members(rule)
+            for item in every:
                 reads = item[2]
                 if reads is None:
                     known = False
@@ -723,13 +723,21 @@ class PolicyEngine:
                 elif reads != _DAY:
                     others.add(reads)
             # the members of a logical constraint come last: checked with it, they rule nothing out alone
+            members = every[len(rule.prepared) :]
             alone = len(fixed) - sum(1 for c in members if c[2] in _FIXED_READS)
             # equal tuples shared: rules number in the tens of thousands, what they read in the dozens
-            reads_all = (
-                self._reads.setdefault(tuple(sorted(others)), tuple(sorted(others))) if known else None
-            )
+            read = tuple(sorted(others))
+            reads_all = self._reads.setdefault(read, read) if known else None
             found = self._shapes[rule.number] = (tuple(fixed), alone, reads_all)
         return found
+
+    def _with_members(self, rule: Rule) -> list[tuple[Constraint, int, tuple[str, ...] | None]]:
+        """A rule's constraints as prepared, then its logical constraints' members.
+
+        Each with its number and what it reads.
+        """
+        members = [(c, *self._constraint_number(c)) for _, group in rule.logical for c in group]
+        return [*rule.prepared, *members]
 
     def _days_of(self, rule: Rule) -> tuple[date, ...]:
         """The days a rule's answer may change on: its time bounds, its date constraints', its statements'.
@@ -742,19 +750,11 @@ class PolicyEngine:
         return found
 
     def _find_days(self, rule: Rule) -> tuple[date, ...]:
-        bounds = self._bounds.get(rule.time_id)
-        if bounds is None:
-            bounds = self._bounds[rule.time_id] = self._time_bounds(rule)
-        days = set(bounds)
-        members = [member for _, group in rule.logical for member in group]
-        for constraint in [c for c, _, _ in rule.prepared] + members:
-            number, reads = self._constraint_number(constraint)
+        days = set(self._time_bounds(rule))
+        for constraint, number, reads in self._with_members(rule):
             if reads == _DAY:
                 days.update(self._points(number, constraint))
-        said = self._said_of.get(rule.policy)
-        if said is None:
-            said = self._said_of[rule.policy] = self._statement_lines(rule.policy)
-        days.update(said[0])
+        days.update(self._statement_lines(rule.policy)[0])
         return tuple(sorted(days))
 
     def _answer(
@@ -936,22 +936,28 @@ class PolicyEngine:
 
     def _said_count(self, policy: URIRef, day: date) -> int:
         """How many statements about a policy had been made by a day (their lines written once)."""
-        said = self._said_of.get(policy)
-        if said is None:
-            said = self._said_of[policy] = self._statement_lines(policy)
-        return bisect.bisect_right(said[0], day)
+        return bisect.bisect_right(self._statement_lines(policy)[0], day)
 
     def _said_lines(self, policy: URIRef, count: int) -> tuple[str, ...]:
         """The first ``count`` statements about a policy, in words."""
         key = (policy, count)
         found = self._said.get(key)
         if found is None:
-            lines = self._said_of[policy][1]
+            lines = self._statement_lines(policy)[1]
             found = self._said[key] = tuple(dict.fromkeys(line for _, line in lines[:count]))
         return found
 
     def _statement_lines(self, policy: URIRef) -> tuple[tuple[date, ...], tuple[tuple[date, str], ...]]:
-        """A policy's statements in words, by the first day each may have been said (undated: always)."""
+        """A policy's statements in words, by the first day each may have been said (undated: always).
+
+        Remembered by policy.
+        """
+        found = self._said_of.get(policy)
+        if found is None:
+            found = self._said_of[policy] = self._find_statement_lines(policy)
+        return found
+
+    def _find_statement_lines(self, policy: URIRef) -> tuple[tuple[date, ...], tuple[tuple[date, str], ...]]:
         lines = []
         for row in self.knowledge.statements.get(policy, ()):
             when = row["date"]
