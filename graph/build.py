@@ -233,16 +233,20 @@ def _draw(job: tuple[str, str, tuple[str, ...]]) -> str | None:
     return None
 
 
-def _write_outputs(corpus: Corpus, staging: Path, formats: Sequence[str]) -> list[str]:
-    """Write the graph and every figure; figures are drawn in parallel, one process per core."""
-    import multiprocessing
-
-    written = ["graph.trig"]
+def _write_trig(corpus: Corpus, staging: Path) -> None:
+    """Write every named graph to ``graph.trig``."""
     try:
         trig = rdflib_copy(corpus.dataset).serialize(format="trig")
         (staging / "graph.trig").write_text(trig, encoding="utf-8")
     except OSError as exc:  # a full disk, a quota: the old outputs stay, the exit code says so
         raise OutputError(f"{staging / 'graph.trig'}: cannot write: {exc.strerror or exc}") from None
+
+
+def _write_outputs(corpus: Corpus, staging: Path, formats: Sequence[str]) -> list[str]:
+    """Write the graph and every figure; figures are drawn in parallel, one process per core."""
+    import multiprocessing
+
+    written = ["graph.trig"]
     latest = latest_decision(corpus.dataset)
     jobs: list[tuple[str, str, tuple[str, ...]]] = []
 
@@ -265,9 +269,19 @@ def _write_outputs(corpus: Corpus, staging: Path, formats: Sequence[str]) -> lis
     try:
         processes = min(len(jobs), os.cpu_count() or 1)
         if processes > 1 and "fork" in multiprocessing.get_all_start_methods():
+            # what every drawing needs is imported once, here, and inherited by each process
+            import matplotlib.pyplot  # noqa: F401
+
+            import graph.charts
+            import graph.draw
+            import graph.policy  # noqa: F401
+
             with multiprocessing.get_context("fork").Pool(processes) as pool:
-                errors = pool.map(_draw, jobs, chunksize=1)
+                drawn = pool.map_async(_draw, jobs, chunksize=1)
+                _write_trig(corpus, staging)  # while the figures are drawn
+                errors = drawn.get()
         else:
+            _write_trig(corpus, staging)
             errors = [_draw(job) for job in jobs]
     finally:
         _DRAWING.clear()

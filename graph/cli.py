@@ -584,10 +584,11 @@ def _save_figure(figure: Any, path: Path, suffix: str) -> None:
 
     import matplotlib
 
+    from graph.draw import SAVE_STYLE
     from graph.output import atomic_write
 
     buffer = io.BytesIO()
-    with matplotlib.rc_context({"svg.fonttype": "none"}):
+    with matplotlib.rc_context(SAVE_STYLE):
         figure.savefig(buffer, format=suffix, dpi=150, bbox_inches="tight")
     atomic_write(path, buffer.getvalue())
 

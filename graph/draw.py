@@ -40,6 +40,7 @@ from graph.results import short
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.typing import RcKeyType
 
 __all__ = [
     "KIND_COLOURS",
@@ -122,9 +123,19 @@ class Drawing:
         import matplotlib
 
         buffer = io.BytesIO()
-        with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "policygraph"}):
+        with matplotlib.rc_context(SAVE_STYLE):
             self.ax.figure.savefig(buffer, format=fmt, dpi=100, bbox_inches="tight")
         return buffer.getvalue()
+
+
+#: how a drawing is written: SVG keeps its words as text (searchable, selectable and editable
+#: in a briefing) with stable ids; glyphs are not hinted, which spaces words as the font means
+#: them and shapes text several times faster than matplotlib's default automatic hinting
+SAVE_STYLE: dict[RcKeyType, Any] = {
+    "svg.fonttype": "none",
+    "svg.hashsalt": "policygraph",
+    "text.hinting": "no_hinting",
+}
 
 
 def new_axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
@@ -622,12 +633,11 @@ def save(drawing: Drawing, path: str | Sequence[str], *, dpi: int = 150) -> None
     import matplotlib.pyplot as plt
 
     figure = drawing.ax.figure
-    # the tight bounding box, laid out once for every format (savefig would lay out each anew)
     figure.set_dpi(dpi)
-    tight = figure.get_tightbbox(figure.canvas.get_renderer())
-    bounds = tight.padded(matplotlib.rcParams["savefig.pad_inches"])
-    # SVG keeps its words as text: searchable, selectable and editable in a briefing
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "policygraph"}):
+    with matplotlib.rc_context(SAVE_STYLE):
+        # the tight bounding box, laid out once for every format (savefig would lay out each anew)
+        tight = figure.get_tightbbox(figure.canvas.get_renderer())
+        bounds = tight.padded(matplotlib.rcParams["savefig.pad_inches"])
         for one in [path] if isinstance(path, str) else path:
             figure.savefig(one, dpi=dpi, bbox_inches=bounds, metadata=_metadata(one))
     plt.close(figure)

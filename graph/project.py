@@ -38,7 +38,7 @@ from rdflib.term import Node
 from graph.backend import Backend, backend
 from graph.kept import kept_rows
 from graph.namespaces import ODRL2, ONTOLOGY_IRI, PG, PREFIXES, PROV
-from graph.quads import BNODE, IRI, LITERAL, read_quads
+from graph.quads import BNODE, IRI, LITERAL, Triple, read_graphs
 from graph.queries import get_query, run_query
 from graph.results import short_iri
 
@@ -100,7 +100,8 @@ _LEFT, _OPERATOR, _RIGHT, _TYPE = (
 )
 
 
-_RULE_LINKS = (str(ODRL2.permission), str(ODRL2.prohibition))
+_RULE_LINKS = frozenset({str(ODRL2.permission), str(ODRL2.prohibition)})
+_QUALIFYING = frozenset({_CONFIDENCE, _ATTRIBUTED})
 
 
 def _text_short(key: str, kind: str = IRI) -> str:
@@ -108,41 +109,107 @@ def _text_short(key: str, kind: str = IRI) -> str:
     return short_iri(key) if kind == IRI else key
 
 
-class _Index:
-    """What the entity projection looks up, built in one pass over the quads, keyed by text."""
+class _Entities:
+    """The entity graph, built one named graph at a time as the quads are read, keyed by text.
 
-    def __init__(self, dataset: Dataset):
-        self.quads: dict[str, list[tuple[str, str, str, str]]] = {}
+    A claim's qualifiers are its own graph's; labels may come from any graph, so the
+    labels of nodes and of confidence levels are given once every graph has been read.
+    """
+
+    def __init__(self, graph: nx.MultiDiGraph):
+        self.graph = graph
         self.labels: dict[str, str] = {}
         self.values: dict[tuple[str, str], list[tuple[str, str]]] = {}  # blank node's (predicate) -> objects
-        self.parents: dict[tuple[str, str], str] = {}  # (graph, blank node) -> its first subject
-        self.qualifying: dict[tuple[str, str, str], list[str]] = {}  # (graph, claim, predicate) -> values
-        #: (graph, named rule) -> the policy that states it there: a rule is part of its policy's claim
-        self.rule_policy: dict[tuple[str, str], str] = {}
-        qualifying = (_CONFIDENCE, _ATTRIBUTED)
-        for s, p, o, kind, g in read_quads(dataset):
-            triples = self.quads.get(g)
-            if triples is None:
-                triples = self.quads[g] = []
-            triples.append((s, p, o, kind))
-            if p == _LABEL and (s not in self.labels or o < self.labels[s]):
-                self.labels[s] = o
-            if s.startswith("_:"):
-                self.values.setdefault((s, p), []).append((o, kind))
-            if kind == BNODE:
-                self.parents.setdefault((g, o), s)
-            if p in qualifying:
-                self.qualifying.setdefault((g, s, p), []).append(o)
-            if p in _RULE_LINKS and kind == IRI:
-                self.rule_policy.setdefault((g, o), s)
         self._label_cache: dict[str, str] = {}
+        self._shorts: dict[str, str] = {}
+        self._kinds: dict[str, str] = {}  # each node's kind (IRI or BNODE), for its label
+        self._rated: list[dict[str, Any]] = []  # edges whose confidence is a level, labelled at the end
+
+    def read(self, source: str, triples: list[Triple], *, project: bool) -> None:
+        """Index one graph's triples; add its nodes and edges too when ``project``."""
+        labels, values = self.labels, self.values
+        parents: dict[str, str] = {}  # blank node -> its first subject
+        qualifying: dict[tuple[str, str], list[str]] = {}  # (claim, predicate) -> values
+        rule_policy: dict[str, str] = {}  # named rule -> the policy that states it here
+        for s, p, o, kind in triples:
+            if p == _LABEL and (s not in labels or o < labels[s]):
+                labels[s] = o
+            if s.startswith("_:"):
+                values.setdefault((s, p), []).append((o, kind))
+            if kind == BNODE:
+                parents.setdefault(o, s)
+            if p in _QUALIFYING:
+                qualifying.setdefault((s, p), []).append(o)
+            if kind == IRI and p in _RULE_LINKS:
+                rule_policy.setdefault(o, s)
+        if project:
+            self._project(source, triples, _Qualifiers(source, parents, qualifying, rule_policy))
+
+    def _project(self, source: str, triples: list[Triple], qualifiers: _Qualifiers) -> None:
+        # networkx's own tables, filled as MultiDiGraph.add_edge fills them, without a call per edge
+        nodes, succ, pred, kinds = self.graph._node, self.graph._succ, self.graph._pred, self._kinds
+        shorts, rated = self._shorts, self._rated
+        by_subject: dict[str, dict[str, Any]] = {}
+        relations: dict[str, tuple[str, str]] = {}  # predicate -> (relation, edge key)
+        for s, p, o, kind in triples:
+            attrs = nodes.get(s)
+            if attrs is None:
+                subject_kind = BNODE if s.startswith("_:") else IRI
+                attrs = nodes[s] = _node_attrs(subject_kind)
+                kinds[s] = subject_kind
+                succ[s], pred[s] = {}, {}
+            if p == _TYPE:
+                types = attrs["types"]
+                name = _text_short(o, kind)
+                if name not in types:
+                    types.append(name)
+                    types.sort()
+                    attrs["type"] = _main_type(types)
+                continue
+            named = relations.get(p)
+            if named is None:
+                relation = shorts.get(p)
+                if relation is None:
+                    relation = shorts[p] = short_iri(p)
+                named = relations[p] = (relation, f"{relation} {source}")
+            if kind == LITERAL:
+                _add_literal(attrs, named[0], o)
+                continue
+            if o not in nodes:
+                nodes[o] = _node_attrs(kind)
+                kinds[o] = kind
+                succ[o], pred[o] = {}, {}
+            qualified = by_subject.get(s)
+            if qualified is None:
+                qualified = by_subject[s] = qualifiers.of(s)
+            data = {"predicate": p, "relation": named[0], "source": source, **qualified}
+            if data["confidence"]:
+                rated.append(data)
+            out = succ[s]
+            keys = out.get(o)
+            if keys is None:
+                keys = out[o] = pred[o][s] = {}
+            keys[named[1]] = data
+
+    def finish(self) -> None:
+        """Label every node, and every confidence level by its label."""
+        label = self.label
+        for key, attrs in self.graph._node.items():
+            attrs["label"] = label(key, self._kinds[key])
+        levels: dict[str, str] = {}
+        for data in self._rated:
+            level = data["confidence"]
+            named = levels.get(level)
+            if named is None:
+                named = levels[level] = label(level)
+            data["confidence"] = named
 
     def first(self, key: str, predicate: str) -> str | None:
         found = self.values.get((key, predicate))
         return min(found)[0] if found else None
 
     def label(self, key: str, kind: str = IRI) -> str:
-        """What :func:`label_of` says, from the index."""
+        """What :func:`label_of` says, from what has been read."""
         cached = self._label_cache.get(key)
         if cached is not None:
             return cached
@@ -161,37 +228,59 @@ class _Index:
         self._label_cache[key] = label
         return label
 
-    def claim(self, graph: str, subject: str) -> str:
-        """The named resource a (possibly blank) subject belongs to within one graph.
 
-        A rule with no attribution of its own in that graph belongs to its policy's claim.
+def _node_attrs(kind: str) -> dict[str, Any]:
+    # the label is given by _Entities.finish, once every graph has been read
+    return {"label": "", "type": "", "types": [], "kind": "bnode" if kind == BNODE else "iri"}
+
+
+class _Qualifiers:
+    """Who a claim is attributed to, and at what confidence, within one graph."""
+
+    def __init__(
+        self,
+        source: str,
+        parents: dict[str, str],
+        qualifying: dict[tuple[str, str], list[str]],
+        rule_policy: dict[str, str],
+    ):
+        self.source, self.parents = source, parents
+        self.qualifying, self.rule_policy = qualifying, rule_policy
+        self._by_claim: dict[str, dict[str, Any]] = {}
+
+    def claim(self, subject: str) -> str:
+        """The named resource a (possibly blank) subject belongs to.
+
+        A rule with no attribution of its own in this graph belongs to its policy's claim.
         """
         seen: set[str] = set()
         while subject.startswith("_:") and subject not in seen:
             seen.add(subject)
-            parent = self.parents.get((graph, subject))
+            parent = self.parents.get(subject)
             if parent is None:
                 break
             subject = parent
-        policy = self.rule_policy.get((graph, subject))
-        if policy is not None and (graph, subject, _ATTRIBUTED) not in self.qualifying:
+        policy = self.rule_policy.get(subject)
+        if policy is not None and (subject, _ATTRIBUTED) not in self.qualifying:
             return policy
         return subject
 
-    def qualifiers(self, graph: str, claim: str, cache: dict[Any, dict[str, Any]]) -> dict[str, Any]:
-        key = (graph, claim)
-        if key not in cache:
-            get = self.qualifying.get
-            levels = get((graph, claim, _CONFIDENCE)) or get((graph, graph, _CONFIDENCE))
-            agents = get((graph, claim, _ATTRIBUTED)) or get((graph, graph, _ATTRIBUTED), [])
-            cache[key] = {
+    def of(self, subject: str) -> dict[str, Any]:
+        """A subject's claim and its qualifiers (the confidence as its level's IRI, or empty)."""
+        claim = self.claim(subject)
+        found = self._by_claim.get(claim)
+        if found is None:
+            get, source = self.qualifying.get, self.source
+            levels = get((claim, _CONFIDENCE)) or get((source, _CONFIDENCE))
+            agents = get((claim, _ATTRIBUTED)) or get((source, _ATTRIBUTED), [])
+            found = self._by_claim[claim] = {
                 "claim": claim,
-                "confidence": self.label(min(levels)) if levels else "",
+                "confidence": min(levels) if levels else "",
                 "attributed_to": ";".join(
                     a if a.startswith("_:") else short_iri(a) for a in sorted(set(agents))
                 ),
             }
-        return cache[key]
+        return found
 
 
 def to_networkx(dataset: Dataset, *, include_ontology: bool = False) -> nx.MultiDiGraph:
@@ -226,47 +315,16 @@ def to_networkx(dataset: Dataset, *, include_ontology: bool = False) -> nx.Multi
     >>> sorted(d["relation"] for _, _, d in G.out_edges("https://w3id.org/policygraph/id/Kharkiv", data=True))
     ['geo:sfWithin', 'owl:sameAs']
     """
-    index = _Index(dataset)
     graph = nx.MultiDiGraph(name="policygraph entities")
-    nodes = graph._node  # networkx's own node table: one lookup per term instead of three
-    cache: dict[Any, dict[str, Any]] = {}
-    sources = []
+    entities = _Entities(graph)
     ontology = str(ONTOLOGY_IRI)
-
-    def add(key: str, kind: str) -> str:
-        if key not in nodes:
-            graph.add_node(
-                key, label=index.label(key, kind), type="", types=[], kind="bnode" if kind == BNODE else "iri"
-            )
-        return key
-
-    for source, triples in index.quads.items():
-        if source == ontology and not include_ontology:
-            continue
-        sources.append(source)
-        for s, p, o, kind in triples:
-            add(s, BNODE if s.startswith("_:") else IRI)
-            if p == _TYPE:
-                types = nodes[s]["types"]
-                name = _text_short(o, kind)
-                if name not in types:
-                    types.append(name)
-                    types.sort()
-                    nodes[s]["type"] = _main_type(types)
-                continue
-            relation = short_iri(p)
-            if kind == LITERAL:
-                _add_literal(nodes[s], relation, o)
-                continue
-            graph.add_edge(
-                s,
-                add(o, kind),
-                key=f"{relation} {source}",
-                predicate=p,
-                relation=relation,
-                source=source,
-                **index.qualifiers(source, index.claim(source, s), cache),
-            )
+    sources = []
+    for source, triples in read_graphs(dataset):
+        project = include_ontology or source != ontology
+        if project:
+            sources.append(source)
+        entities.read(source, triples, project=project)
+    entities.finish()
     graph.graph["sources"] = sorted(sources)
     return graph
 

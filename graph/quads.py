@@ -30,11 +30,13 @@ from graph.backend import Backend, backend, native_store
 from graph.namespaces import ONTOLOGY_IRI
 from graph.queries import run_query
 
-__all__ = ["BNODE", "IRI", "LITERAL", "Quad", "read_quads"]
+__all__ = ["BNODE", "IRI", "LITERAL", "Quad", "Triple", "read_graphs", "read_quads"]
 
 IRI, BNODE, LITERAL = "iri", "bnode", "literal"
 #: subject, predicate, object, the object's kind (:data:`IRI`, :data:`BNODE`, :data:`LITERAL`), graph
 Quad = tuple[str, str, str, str, str]
+#: subject, predicate, object, the object's kind, within one named graph
+Triple = tuple[str, str, str, str]
 
 
 def _key(term: Node) -> tuple[str, str]:
@@ -67,6 +69,51 @@ def read_quads(dataset: Dataset) -> Iterator[Quad]:
             subject, _ = _key(s)
             obj, kind = _key(o)
             yield subject, str(p), obj, kind, str(name)
+
+
+def read_graphs(dataset: Dataset) -> Iterator[tuple[str, list[Triple]]]:
+    """Each named graph with its triples, one graph after another, as :func:`read_quads` reads them.
+
+    Examples
+    --------
+    >>> from graph.load import load
+    >>> graphs = dict(read_graphs(load().dataset))
+    >>> sum(map(len, graphs.values())) == sum(1 for _ in read_quads(load().dataset))
+    True
+    """
+    if backend(dataset) is Backend.OXIGRAPH:
+        yield from _oxigraph_graphs(native_store(dataset))
+        return
+    grouped: dict[str, list[Triple]] = {}
+    for s, p, o, kind, g in read_quads(dataset):
+        triples = grouped.get(g)
+        if triples is None:
+            triples = grouped[g] = []
+        triples.append((s, p, o, kind))
+    yield from grouped.items()
+
+
+def _oxigraph_graphs(store: object) -> Iterator[tuple[str, list[Triple]]]:
+    import pyoxigraph as ox
+
+    named, blank, literal = ox.NamedNode, ox.BlankNode, ox.Literal
+    for graph in store.named_graphs():  # type: ignore[attr-defined]
+        if type(graph) is not named:
+            continue
+        triples: list[Triple] = []
+        add = triples.append
+        for quad in store.quads_for_pattern(None, None, None, graph):  # type: ignore[attr-defined]
+            s, o = quad.subject, quad.object
+            subject = s.value if type(s) is named else f"_:{s.value}"
+            kind = type(o)
+            if kind is literal:
+                add((subject, quad.predicate.value, o.value, LITERAL))
+            elif kind is blank:
+                add((subject, quad.predicate.value, f"_:{o.value}", BNODE))
+            else:
+                add((subject, quad.predicate.value, o.value, IRI))
+        if triples:
+            yield graph.value, triples
 
 
 def _oxigraph_quads(store: object) -> Iterator[Quad]:
