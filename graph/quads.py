@@ -5,7 +5,7 @@ more than reading them. The projections read quads here instead: each term as a 
 (an IRI, ``_:id`` for a blank node, a literal's lexical form) with its kind, so every
 lookup after is a string's.
 
-- Oxigraph: its quads, read directly (no rdflib term is made);
+- Oxigraph: its quads, read directly, one named graph at a time (no rdflib term is made);
 - a SPARQL endpoint: one ``SELECT`` (blank node names hold within one answer), the
   sources' graphs and the ontology's only, not the endpoint's other graphs;
 - rdflib's memory store: iterated.
@@ -51,7 +51,9 @@ def read_quads(dataset: Dataset) -> Iterator[Quad]:
     """Every quad in a named graph (the default graph and blank-node graphs are skipped)."""
     engine = backend(dataset)
     if engine is Backend.OXIGRAPH:
-        yield from _oxigraph_quads(native_store(dataset))
+        for graph, triples in _oxigraph_graphs(native_store(dataset)):
+            for triple in triples:
+                yield (*triple, graph)
         return
     if engine is Backend.SPARQL:
         from graph.stores import source_graphs
@@ -114,22 +116,3 @@ def _oxigraph_graphs(store: object) -> Iterator[tuple[str, list[Triple]]]:
                 add((subject, quad.predicate.value, o.value, IRI))
         if triples:
             yield graph.value, triples
-
-
-def _oxigraph_quads(store: object) -> Iterator[Quad]:
-    import pyoxigraph as ox
-
-    named, blank, literal = ox.NamedNode, ox.BlankNode, ox.Literal
-    for quad in store:  # type: ignore[attr-defined]
-        graph = quad.graph_name
-        if type(graph) is not named:
-            continue
-        s, o = quad.subject, quad.object
-        subject = s.value if type(s) is named else f"_:{s.value}"
-        kind = type(o)
-        if kind is literal:
-            yield subject, quad.predicate.value, o.value, LITERAL, graph.value
-        elif kind is blank:
-            yield subject, quad.predicate.value, f"_:{o.value}", BNODE, graph.value
-        else:
-            yield subject, quad.predicate.value, o.value, IRI, graph.value
