@@ -81,7 +81,7 @@ from graph.dates import Period, period, started_by
 from graph.namespaces import ODRL2, PG
 from graph.policy.constraints import KINDS, NEGATIVE, day_points, order_of
 from graph.policy.explain import Decision
-from graph.policy.facts import Constraint, Facts, Knowledge, Rule
+from graph.policy.facts import Constraint, Facts, Knowledge, Rule, StatementLines
 from graph.policy.records import (
     Action,
     Alternative,
@@ -115,6 +115,7 @@ _FIXED_READS = frozenset(kind.reads for kind in KINDS.values() if _FIXED.issuper
 #: what a date constraint reads, and where the numbers of its spans of days begin in a check's key
 _DAY = KINDS[ODRL2.dateTime].reads
 _DAY_CLASSES = 1 << 23
+_NO_LINES: StatementLines = ((), ())
 
 
 class PolicyEngine:
@@ -183,9 +184,6 @@ class PolicyEngine:
         self._numbers = k.constraint_numbers
         self._shared = k.shared_constraints
         self._texts: dict[int, tuple[str, str, tuple[str, ...]]] = {}
-        if not k.prepared:
-            self._prepare(k)
-        self._tables(k)
         self._checked: dict[int, ConstraintCheck] = {}
         self._answers: dict[tuple[int, Status, str, tuple[Fact, ...]], ConstraintCheck] = {}
         self._part_numbers: dict[tuple[Any, ...], int] = {}
@@ -208,11 +206,13 @@ class PolicyEngine:
         }
         self._rule_checks: dict[tuple[Any, ...], RuleCheck] = {}
         self._said: dict[tuple[URIRef, int], tuple[str, ...]] = {}
-        self._said_of: dict[URIRef, tuple[tuple[date, ...], tuple[tuple[date, str], ...]]] = {}
         self._suppliers: dict[
             tuple[URIRef, URIRef | None], tuple[URIRef | None, str | None, tuple[Fact, ...]]
         ] = {}
         self._state_nodes = {s for (s, p, o) in k.edges if p == RDF.type and o == PG.State}
+        if not k.prepared:
+            self._prepare(k)
+        self._tables(k)
         #: how many answers and table entries the engine has kept, and at how many it next
         #: sets them out of the collector's sight (see :meth:`_settle`)
         self._kept = 0
@@ -224,24 +224,21 @@ class PolicyEngine:
 
     def _tables(self, k: Knowledge) -> None:
         """The rules by assignee, and the decision tables, empty."""
-        #: assignee -> its rules in explanation order; each rule's place in that order
-        self._by_assignee: dict[Node, list[Rule]] = defaultdict(list)
+        #: assignee -> target -> its rules in explanation order; each rule's place in that order
+        self._by_assignee: dict[Node, dict[Node, list[Rule]]] = defaultdict(lambda: defaultdict(list))
         self._rank: dict[int, int] = {}
         for rank, rule in enumerate(sorted(k.rules, key=lambda r: r.order)):
-            self._by_assignee[rule.assignee].append(rule)
+            self._by_assignee[rule.assignee][rule.target].append(rule)
             self._rank[rule.number] = rank
         #: (weapon, supplier) -> the rule targets that cover the weapon; collections by supplier and system
         self._covering_of: dict[tuple[Node, Node], set[Node]] = {}
         self._collections: tuple[dict[Node, set[Node]], dict[Node, set[Node]]] | None = None
         self._candidates: dict[tuple[Any, ...], list[Rule]] = {}
         self._placed: dict[tuple[Any, ...], Table] = {}
-        self._shapes: dict[int, _Shape] = {}
-        self._reads: dict[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]] = {}
         #: the ids of a table's answers on the fixed parts -> a number; (rule, that number,
         #: span and parts) -> the rule's check, the authority it was made with, its time facts
         self._fixed_numbers: dict[tuple[int, ...], int] = {}
         self._evaluations: dict[tuple[Any, ...], tuple[RuleCheck, Any, tuple[Fact, ...]] | None] = {}
-        self._rule_days: dict[int, tuple[date, ...]] = {}
 
     def _prepare(self, k: Knowledge) -> None:
         """Number each rule, and set what deciding reads of it.
@@ -261,6 +258,12 @@ class PolicyEngine:
             rule.ordered = tuple(c for _, _, c in sorted(texts, key=lambda t: t[:2]))
             rule.prepared = tuple((c, *self._constraint_number(c)) for c in rule.ordered)
             rule.label = rule.label or f"{rule.kind} of {k.label(rule.policy)}"
+            rule.names = (
+                short(rule.iri) if isinstance(rule.iri, URIRef) else "",
+                str(rule.policy),
+                k.label(rule.policy),
+                k.label(rule.grantor),
+            )
             rule.order = (
                 rule.kind is not RuleKind.PERMISSION,
                 str(start or ""),
@@ -269,6 +272,11 @@ class PolicyEngine:
                 str(rule.iri) if isinstance(rule.iri, URIRef) else "",
                 sorted(text for _, text, _ in texts),
             )
+        k.statement_lines = {policy: self._find_statement_lines(policy) for policy in k.statements}
+        reads: dict[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]] = {}
+        for rule in k.rules:
+            rule.shape = self._find_shape(rule, reads)
+            rule.days = self._find_days(rule)
         k.prepared = True
 
     def _text_of(self, constraint: Constraint) -> tuple[str, str, tuple[str, ...]]:
@@ -282,18 +290,6 @@ class PolicyEngine:
                 tuple(sorted(map(str, constraint.values))),
             )
         return found
-
-    def _names_of(self, rule: Rule) -> tuple[str, str, str, str]:
-        """The rule's short name, its policy (IRI and label) and its grantor's label (on first use)."""
-        if not rule.names[1]:
-            k = self.knowledge
-            rule.names = (
-                short(rule.iri) if isinstance(rule.iri, URIRef) else "",
-                str(rule.policy),
-                k.label(rule.policy),
-                k.label(rule.grantor),
-            )
-        return rule.names
 
     # --- reading ------------------------------------------------------------------------
 
@@ -650,15 +646,13 @@ class PolicyEngine:
             covering = self._covering(action.weapon, supplier)
             actions = {action.action, *k.broader.get(action.action, {})}
             assignees = {action.actor, *k.states.get(action.actor, {})}
-            found = [
-                rule
-                for assignee in assignees
-                for rule in self._by_assignee.get(assignee, ())
-                if rule.target in covering and rule.action in actions
-            ]
-            if len(assignees) > 1:
-                rank = self._rank
-                found.sort(key=lambda rule: rank[rule.number])
+            found = []
+            for assignee in assignees:
+                by_target = self._by_assignee.get(assignee, {})
+                for target in covering:
+                    found += [rule for rule in by_target.get(target, ()) if rule.action in actions]
+            rank = self._rank
+            found.sort(key=lambda rule: rank[rule.number])
             self._candidates[key] = found
         return found
 
@@ -676,14 +670,14 @@ class PolicyEngine:
             authorities = self._authorities(action, supplier)
             parts: dict[tuple[str, ...] | None, int] = {}
             entries = []
-            checked, failed, shapes = self._checked, Status.FAILED, self._shapes
+            checked, failed = self._checked, Status.FAILED
             # the fixed parts of the action, numbered once for the table
             numbered = {part: self._part_of(action, part, parts) for part in _FIXED_READS}
             for rule in candidates:
                 authority = authorities.get(rule.grantor)
                 if authority is None:
                     continue
-                fixed, alone, reads = shapes.get(rule.number) or self._shape(rule)
+                fixed, alone, reads = rule.shape
                 held = []
                 for at, (constraint, number, part) in enumerate(fixed):
                     which = number << 24 | numbered[part]
@@ -695,41 +689,39 @@ class PolicyEngine:
                     held.append(id(check))  # one object per answer: see _check_anew
                 else:
                     same = self._fixed_numbers.setdefault(tuple(held), len(self._fixed_numbers))
-                    entries.append(Entry(rule, rule.begins or date.min, authority, reads, same))
+                    entries.append(Entry(rule, rule.begins or date.min, authority, reads, same, rule.days))
             if len(self._placed) > 100_000:
                 self._placed.clear()
             table = self._placed[key] = Table(entries)
             self._kept += len(entries)
         return table
 
-    def _shape(self, rule: Rule) -> _Shape:
-        """A rule's constraints on the fixed parts of a question, and what else its answer reads (remembered).
+    def _find_shape(
+        self, rule: Rule, reads_of: dict[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]]
+    ) -> _Shape:
+        """A rule's constraints on the fixed parts of a question, and what else its answer reads.
 
         What else: the parts of a question beyond the fixed ones and the day, or None when a
-        constraint the engine does not know may read anything.
+        constraint the engine does not know may read anything. ``reads_of`` shares equal
+        tuples: rules number in the tens of thousands, what they read in the dozens.
         """
-        found = self._shapes.get(rule.number)
-        if found is None:
-            fixed: list[tuple[Constraint, int, tuple[str, ...]]] = []
-            others: set[tuple[str, ...]] = set()
-            known = True
-            every = self._with_members(rule)
-            for item in every:
-                reads = item[2]
-                if reads is None:
-                    known = False
-                elif reads in _FIXED_READS:
-                    fixed.append(item)  # type: ignore[arg-type]  # its reads are fixed parts, not None
-                elif reads != _DAY:
-                    others.add(reads)
-            # the members of a logical constraint come last: checked with it, they rule nothing out alone
-            members = every[len(rule.prepared) :]
-            alone = len(fixed) - sum(1 for c in members if c[2] in _FIXED_READS)
-            # equal tuples shared: rules number in the tens of thousands, what they read in the dozens
-            read = tuple(sorted(others))
-            reads_all = self._reads.setdefault(read, read) if known else None
-            found = self._shapes[rule.number] = (tuple(fixed), alone, reads_all)
-        return found
+        fixed: list[tuple[Constraint, int, tuple[str, ...]]] = []
+        others: set[tuple[str, ...]] = set()
+        known = True
+        every = self._with_members(rule)
+        for item in every:
+            reads = item[2]
+            if reads is None:
+                known = False
+            elif reads in _FIXED_READS:
+                fixed.append(item)  # type: ignore[arg-type]  # its reads are fixed parts, not None
+            elif reads != _DAY:
+                others.add(reads)
+        # the members of a logical constraint come last: checked with it, they rule nothing out alone
+        members = every[len(rule.prepared) :]
+        alone = len(fixed) - sum(1 for c in members if c[2] in _FIXED_READS)
+        read = tuple(sorted(others))
+        return tuple(fixed), alone, reads_of.setdefault(read, read) if known else None
 
     def _with_members(self, rule: Rule) -> list[tuple[Constraint, int, tuple[str, ...] | None]]:
         """A rule's constraints as prepared, then its logical constraints' members.
@@ -739,17 +731,8 @@ class PolicyEngine:
         members = [(c, *self._constraint_number(c)) for _, group in rule.logical for c in group]
         return [*rule.prepared, *members]
 
-    def _days_of(self, rule: Rule) -> tuple[date, ...]:
-        """The days a rule's answer may change on: its time bounds, its date constraints', its statements'.
-
-        Remembered by rule.
-        """
-        found = self._rule_days.get(rule.number)
-        if found is None:
-            found = self._rule_days[rule.number] = self._find_days(rule)
-        return found
-
     def _find_days(self, rule: Rule) -> tuple[date, ...]:
+        """The days a rule's answer may change on: its time bounds, its date constraints', its statements'."""
         days = set(self._time_bounds(rule))
         for constraint, number, reads in self._with_members(rule):
             if reads == _DAY:
@@ -914,7 +897,7 @@ class PolicyEngine:
         authority_reason: str,
         facts: tuple[Fact, ...],
     ) -> RuleCheck:
-        name, policy, policy_label, grantor = self._names_of(rule)
+        name, policy, policy_label, grantor = rule.names
         return RuleCheck(
             has_open=any(c.status is Status.OPEN for c in checks),
             rule=name,
@@ -947,17 +930,11 @@ class PolicyEngine:
             found = self._said[key] = tuple(dict.fromkeys(line for _, line in lines[:count]))
         return found
 
-    def _statement_lines(self, policy: URIRef) -> tuple[tuple[date, ...], tuple[tuple[date, str], ...]]:
-        """A policy's statements in words, by the first day each may have been said (undated: always).
+    def _statement_lines(self, policy: URIRef) -> StatementLines:
+        """A policy's statements in words, by the first day each may have been said (set when prepared)."""
+        return self.knowledge.statement_lines.get(policy, _NO_LINES)
 
-        Remembered by policy.
-        """
-        found = self._said_of.get(policy)
-        if found is None:
-            found = self._said_of[policy] = self._find_statement_lines(policy)
-        return found
-
-    def _find_statement_lines(self, policy: URIRef) -> tuple[tuple[date, ...], tuple[tuple[date, str], ...]]:
+    def _find_statement_lines(self, policy: URIRef) -> StatementLines:
         lines = []
         for row in self.knowledge.statements.get(policy, ()):
             when = row["date"]
@@ -1022,8 +999,6 @@ class PolicyEngine:
             if reads is None:
                 check = self._answer(entry, action, parts)
             else:
-                if entry.days is None:
-                    entry.days = self._days_of(entry.rule)
                 key = (at, entry.span(day), *[self._part_of(action, part, parts) for part in reads])
                 check = answers.get(key, MISSING)
                 if check is MISSING:

@@ -48,9 +48,12 @@ from graph.policy.records import CONFIDENCE_ORDER, DateReading, Fact, RuleKind, 
 from graph.queries import get_query, run_query
 from graph.results import short
 
-__all__ = ["Constraint", "Facts", "Knowledge", "Rule"]
+__all__ = ["Constraint", "Facts", "Knowledge", "Rule", "StatementLines"]
 
 Edge = tuple[Node, URIRef, Node]
+#: a policy's statements: the first day each may have been said, and (that day, the statement
+#: in words), in that order
+StatementLines = tuple[tuple[date, ...], tuple[tuple[date, str], ...]]
 #: the predicates whose statements about an ontology term only the ontology may make
 _VOCABULARY = frozenset({RDFS.subClassOf, SKOS.broader, SKOS.inScheme, RDF.type})
 _WORDS = {
@@ -104,11 +107,15 @@ class Rule:
     begins: date | None = None
     #: set by the engine: a number shared by the rules that are in force on the same days
     time_id: int = 0
-    #: set by the engine when first explained: the rule's short name, its policy (IRI and label)
-    #: and its grantor's label
+    #: set by the engine: the rule's short name, its policy (IRI and label) and its grantor's label
     names: tuple[str, str, str, str] = ("", "", "", "")
     #: set by the engine: each constraint in order, its number and what part of an action it reads
     prepared: tuple[tuple[Constraint, int, tuple[str, ...] | None], ...] = ()
+    #: set by the engine: its constraints on the fixed parts of a question, how many are its
+    #: own, and what else of a question it reads
+    shape: Any = None
+    #: set by the engine: the days its answer may change on, sorted
+    days: tuple[date, ...] = ()
 
 
 @dataclass
@@ -163,6 +170,8 @@ class Knowledge:
     #: filled by the engines that read this knowledge: a constraint's number (by id) and what it reads
     constraint_numbers: dict[int, tuple[int, tuple[str, ...] | None]] = field(default_factory=dict)
     shared_constraints: dict[Constraint, int] = field(default_factory=dict)
+    #: set by the first engine that reads this knowledge: each policy's statements in words
+    statement_lines: dict[URIRef, StatementLines] = field(default_factory=dict)
     #: set by the first engine that reads this knowledge: its rules are ready for deciding
     prepared: bool = False
 
