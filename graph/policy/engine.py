@@ -68,6 +68,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import gc
+import operator
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
@@ -116,6 +117,8 @@ _FIXED_READS = frozenset(kind.reads for kind in KINDS.values() if _FIXED.issuper
 _DAY = KINDS[ODRL2.dateTime].reads
 _DAY_CLASSES = 1 << 23
 _NO_LINES: StatementLines = ((), ())
+#: a rule's place in explanation order
+_RANK = operator.attrgetter("rank")
 
 
 class PolicyEngine:
@@ -189,7 +192,6 @@ class PolicyEngine:
         self._part_numbers: dict[tuple[Any, ...], int] = {}
         #: by the rule's time_id and span of days: a number for the answer, and the answer
         self._times: dict[tuple[int, int], tuple[int, _TimeStatus]] = {}
-        self._bounds: dict[int, tuple[date, ...]] = {}
         self._day_points: dict[int, tuple[date, ...]] = {}
         self._names: dict[int, tuple[str, ...]] = {}
         self._time_numbers: dict[_TimeStatus, int] = {}
@@ -224,12 +226,10 @@ class PolicyEngine:
 
     def _tables(self, k: Knowledge) -> None:
         """The rules by assignee, and the decision tables, empty."""
-        #: assignee -> target -> its rules in explanation order; each rule's place in that order
+        #: assignee -> target -> its rules in explanation order
         self._by_assignee: dict[Node, dict[Node, list[Rule]]] = defaultdict(lambda: defaultdict(list))
-        self._rank: dict[int, int] = {}
-        for rank, rule in enumerate(sorted(k.rules, key=lambda r: r.order)):
+        for rule in sorted(k.rules, key=_RANK):
             self._by_assignee[rule.assignee][rule.target].append(rule)
-            self._rank[rule.number] = rank
         #: (weapon, supplier) -> the rule targets that cover the weapon; collections by supplier and system
         self._covering_of: dict[tuple[Node, Node], set[Node]] = {}
         self._collections: tuple[dict[Node, set[Node]], dict[Node, set[Node]]] | None = None
@@ -272,9 +272,16 @@ class PolicyEngine:
                 str(rule.iri) if isinstance(rule.iri, URIRef) else "",
                 sorted(text for _, text, _ in texts),
             )
+        for rank, rule in enumerate(sorted(k.rules, key=lambda r: r.order)):
+            rule.rank = rank
         k.statement_lines = {policy: self._find_statement_lines(policy) for policy in k.statements}
         reads: dict[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]] = {}
+        bounds: dict[int, tuple[date, ...]] = {}  # rules in force on the same days share them
         for rule in k.rules:
+            found = bounds.get(rule.time_id)
+            if found is None:
+                found = bounds[rule.time_id] = self._find_time_bounds(rule)
+            rule.bounds = found
             rule.shape = self._find_shape(rule, reads)
             rule.days = self._find_days(rule)
         k.prepared = True
@@ -325,7 +332,7 @@ class PolicyEngine:
         The answer changes only on the days its policy and its revokers start: it is
         remembered per rule and span between those days.
         """
-        key = (rule.time_id, bisect.bisect_right(self._time_bounds(rule), day))
+        key = (rule.time_id, bisect.bisect_right(rule.bounds, day))
         found = self._times.get(key)
         if found is None:
             if len(self._times) > 200_000:
@@ -337,14 +344,8 @@ class PolicyEngine:
             found = self._times[key] = (number, status)
         return found
 
-    def _time_bounds(self, rule: Rule) -> tuple[date, ...]:
-        """The days on which whether a rule is in force may change (remembered by its time_id)."""
-        found = self._bounds.get(rule.time_id)
-        if found is None:
-            found = self._bounds[rule.time_id] = self._find_time_bounds(rule)
-        return found
-
     def _find_time_bounds(self, rule: Rule) -> tuple[date, ...]:
+        """The days on which whether a rule is in force may change."""
         k = self.knowledge
         periods = [self.policy_start(rule.policy)]
         revokers = {**k.revoked_by.get(rule.policy, {}), **k.revoked_by.get(rule.iri, {})}
@@ -651,8 +652,7 @@ class PolicyEngine:
                 by_target = self._by_assignee.get(assignee, {})
                 for target in covering:
                     found += [rule for rule in by_target.get(target, ()) if rule.action in actions]
-            rank = self._rank
-            found.sort(key=lambda rule: rank[rule.number])
+            found.sort(key=_RANK)
             self._candidates[key] = found
         return found
 
@@ -733,7 +733,7 @@ class PolicyEngine:
 
     def _find_days(self, rule: Rule) -> tuple[date, ...]:
         """The days a rule's answer may change on: its time bounds, its date constraints', its statements'."""
-        days = set(self._time_bounds(rule))
+        days = set(rule.bounds)
         for constraint, number, reads in self._with_members(rule):
             if reads == _DAY:
                 days.update(self._points(number, constraint))
@@ -987,6 +987,8 @@ class PolicyEngine:
         candidates = self._candidate_rules(action, supplier)
         day = action.day
         parts: dict[tuple[str, ...] | None, int] = {}
+        #: what an entry reads -> the numbers of those parts of this action
+        numbered: dict[tuple[tuple[str, ...], ...], tuple[int, ...]] = {}
         found = []
         table = self._placed_rules(action, supplier, candidates)
         answers = table.answers
@@ -999,7 +1001,12 @@ class PolicyEngine:
             if reads is None:
                 check = self._answer(entry, action, parts)
             else:
-                key = (at, entry.span(day), *[self._part_of(action, part, parts) for part in reads])
+                numbers = numbered.get(reads)
+                if numbers is None:
+                    numbers = numbered[reads] = tuple([self._part_of(action, part, parts) for part in reads])
+                days = entry.days
+                edge = bisect.bisect_left(days, day)  # the span of days, as Entry.span numbers it
+                key = (at, 2 * edge + (edge < len(days) and days[edge] == day), *numbers)
                 check = answers.get(key, MISSING)
                 if check is MISSING:
                     check = answers[key] = self._answer(entry, action, parts, key[1:])

@@ -114,8 +114,12 @@ class Rule:
     #: set by the engine: its constraints on the fixed parts of a question, how many are its
     #: own, and what else of a question it reads
     shape: Any = None
+    #: set by the engine: the days on which whether it is in force may change, sorted
+    bounds: tuple[date, ...] = ()
     #: set by the engine: the days its answer may change on, sorted
     days: tuple[date, ...] = ()
+    #: set by the engine: its place in explanation order
+    rank: int = 0
 
 
 @dataclass

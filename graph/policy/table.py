@@ -48,13 +48,12 @@ class Entry:
     reads: tuple[tuple[str, ...], ...] | None
     #: a number shared by the entries whose rule's constraints on the fixed parts answer alike
     fixed: int = 0
-    #: the days its answer may change on, sorted (None until first needed)
-    days: tuple[date, ...] | None = None
+    #: the days its answer may change on, sorted
+    days: tuple[date, ...] = ()
 
     def span(self, day: date) -> int:
         """The number of the span of days ``day`` falls in: even between edges, odd on one."""
         days = self.days
-        assert days is not None, "the entry's days are set before its first answer"
         at = bisect.bisect_left(days, day)
         return 2 * at + (at < len(days) and days[at] == day)
 
