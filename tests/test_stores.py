@@ -317,6 +317,14 @@ def test_the_engine_on_a_store_on_disk_starts_from_its_kept_answers(on_disk, mon
     def not_run(dataset, query, *args, **kwargs):
         raise AssertionError(f"{getattr(query, 'name', query)} ran although the store kept its answer")
 
+    # a query that orders its rows keeps them in its order (the store sorts them by the same keys)
+    for name, keys in (("actor-relations", 4), ("policy-statements", 3)):
+        order = get_query(name).text.rsplit("ORDER BY", 1)[1].split()
+        assert len(order) == keys, name
+        kept_order = [tuple(str(row[v[1:]]) for v in order) for row in kept_terms(stored, name) or []]
+        ran_order = [tuple(str(row[v[1:]]) for v in order) for row in run_query(stored, get_query(name))]
+        assert len(kept_order) > 5 and kept_order == ran_order, name
+
     monkeypatch.setattr(facts, "run_query", not_run)
     engine = PolicyEngine(stored, facts=facts.Facts(stored))  # not the snapshot of graph.policy.snapshot
     cases = [c for c in _read_table() if c.engine == "default"]
