@@ -111,7 +111,7 @@ _Shape = tuple[tuple[tuple[Constraint, int, tuple[str, ...]], ...], int, tuple[t
 _FIXED = frozenset({"place", "actor", "weapon", "action"})
 #: how many answers and table entries an engine keeps before it first sets them out of the
 #: collector's sight (then each time they grow by a quarter)
-_SETTLE_FIRST = 20_000
+_SETTLE_FIRST = 5_000
 _FIXED_READS = frozenset(kind.reads for kind in KINDS.values() if _FIXED.issuperset(kind.reads))
 #: what a date constraint reads, and where the numbers of its spans of days begin in a check's key
 _DAY = KINDS[ODRL2.dateTime].reads
