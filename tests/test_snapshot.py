@@ -146,3 +146,33 @@ def test_an_update_drops_the_snapshot_with_the_kept_answers(tmp_path):
 
 def test_a_store_in_memory_has_no_snapshot():
     assert snapshot.read(open_corpus(None, StoreSpec.parse("oxigraph")).dataset) is None
+
+
+def test_terms_read_back_from_a_snapshot_are_the_terms_written():
+    """IRIs and literals come back equal, with the same value, datatype and language, and
+    a literal whose text does not fit its datatype stays ill-typed."""
+    import pickle
+
+    from rdflib import XSD, Literal, URIRef
+
+    written = [
+        URIRef("https://w3id.org/policygraph/id/Kharkiv"),
+        Literal("2024-05-30", datatype=XSD.date),
+        Literal("2024-05", datatype=XSD.gYearMonth),
+        Literal("Charkiw", lang="de"),
+        Literal("plain"),
+        Literal("3", datatype=XSD.integer),
+        Literal("three", datatype=XSD.integer),
+    ]
+    read = pickle.loads(snapshot.dumps(written))
+    for before, after in zip(written, read, strict=True):
+        assert type(after) is type(before) and after == before and hash(after) == hash(before)
+        assert after.n3() == before.n3()
+        if isinstance(before, Literal):
+            assert (after.value, after.datatype, after.language) == (
+                before.value,
+                before.datatype,
+                before.language,
+            )
+            assert after.ill_typed == before.ill_typed
+    assert read[-1].ill_typed and read[-2].value == 3

@@ -29,26 +29,29 @@ True
 
 from __future__ import annotations
 
+import copyreg
 import functools
 import gc
 import hashlib
 import hmac
+import io
 import json
 import os
 import pickle
 import platform
 import secrets
 from pathlib import Path
+from typing import Any
 
 import rdflib
-from rdflib import Dataset
+from rdflib import Dataset, Literal, URIRef
 
 from graph.backend import store_folder
 from graph.kept import ENGINE_FILE, FILE
 from graph.output import atomic_write
 from graph.policy.facts import Facts
 
-__all__ = ["key_file", "read", "write"]
+__all__ = ["dumps", "key_file", "read", "write"]
 
 _MAGIC = b"policygraph engine snapshot 1\n"
 _DIGEST = hashlib.sha256().digest_size
@@ -103,6 +106,48 @@ def _header(folder: Path) -> bytes | None:
     return json.dumps({"code": _code(), "kept": kept}, sort_keys=True).encode() + b"\n"
 
 
+def _uri(value: str) -> URIRef:
+    """An IRI read back: checked when it was first made, so not again."""
+    return str.__new__(URIRef, value)
+
+
+def _literal(
+    text: str, language: str | None, datatype: URIRef | None, value: Any, ill_typed: bool | None
+) -> Literal:
+    """A literal read back with the value it had: not converted from its text again."""
+    made = str.__new__(Literal, text)
+    made._language, made._datatype, made._value, made._ill_typed = language, datatype, value, ill_typed
+    return made
+
+
+def dumps(facts: Any) -> bytes:
+    """Pickle the facts (or any object), their IRIs and literals kept as they are.
+
+    rdflib pickles an IRI by its text and a literal by its text, language and datatype, so
+    reading a snapshot would check every IRI again and convert every literal's text to its
+    value again: a quarter of the start-up at 10^6 triples.
+
+    Examples
+    --------
+    >>> from rdflib import XSD, Literal
+    >>> day = pickle.loads(dumps(Literal("2024-05-30", datatype=XSD.date)))
+    >>> day.value, day.datatype == XSD.date
+    (datetime.date(2024, 5, 30), True)
+    """
+    stream = io.BytesIO()
+    pickler = pickle.Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = {
+        **copyreg.dispatch_table,
+        URIRef: lambda iri: (_uri, (str(iri),)),
+        Literal: lambda literal: (
+            _literal,
+            (str(literal), literal.language, literal.datatype, literal.value, literal.ill_typed),
+        ),
+    }
+    pickler.dump(facts)
+    return stream.getvalue()
+
+
 def write(dataset: Dataset, folder: Path) -> Path | None:
     """Read the engine's facts from the store behind ``dataset`` and keep them in ``folder``.
 
@@ -118,7 +163,7 @@ def write(dataset: Dataset, folder: Path) -> Path | None:
     # leaves the collector alone: what it read is garbage once written)
     facts = Facts(dataset)
     PolicyEngine(dataset, facts=facts)
-    payload = header + pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
+    payload = header + dumps(facts)
     path = Path(folder) / ENGINE_FILE
     atomic_write(path, _MAGIC + hmac.new(key, payload, hashlib.sha256).digest() + payload)
     return path
