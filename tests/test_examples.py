@@ -72,3 +72,25 @@ def test_example_query_answers(dataset, path):
     query = read_query(path)
     assert query.question
     assert len(run_query(dataset, query)) >= 1
+
+
+def test_the_decision_benchmark_runs_on_a_store(tmp_path):
+    """The decision benchmark on a store built from a generated world, the collector off."""
+    from graph.generate import generate
+    from graph.stores import StoreSpec, ingest
+
+    generate(tmp_path / "world", triples=20_000, seed=3)
+    store = tmp_path / "store"
+    ingest([tmp_path / "world"], StoreSpec("oxigraph", path=str(store)))
+    script = str(EXAMPLES / "benchmark_decisions.py")
+    result = subprocess.run(
+        [sys.executable, script, "--store", f"oxigraph:{store}", "--count", "100", "--collector-off"],
+        capture_output=True,
+        text=True,
+        timeout=1200,  # a bound for a hung script, not a speed test
+    )
+    assert result.returncode == 0, result.stderr
+    met = [line for line in result.stdout.splitlines() if line.startswith("a question meets")]
+    assert met and "the collector was off while deciding" in met[0]
+    numbers = [int(word.replace(",", "")) for word in met[0].split() if word.replace(",", "").isdigit()]
+    assert len(numbers) == 2 and numbers[0] >= numbers[1] > 0
