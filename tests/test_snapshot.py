@@ -153,10 +153,11 @@ def test_terms_read_back_from_a_snapshot_are_the_terms_written():
     a literal whose text does not fit its datatype stays ill-typed."""
     import pickle
 
-    from rdflib import XSD, Literal, URIRef
+    from rdflib import XSD, BNode, Literal, URIRef
 
     written = [
         URIRef("https://w3id.org/policygraph/id/Kharkiv"),
+        BNode("c1"),
         Literal("2024-05-30", datatype=XSD.date),
         Literal("2024-05", datatype=XSD.gYearMonth),
         Literal("Charkiw", lang="de"),
