@@ -282,8 +282,9 @@ class PolicyEngine:
             if found is None:
                 found = bounds[rule.time_id] = self._find_time_bounds(rule)
             rule.bounds = found
-            rule.shape = self._find_shape(rule, reads)
-            rule.days = self._find_days(rule)
+            every = self._with_members(rule)
+            rule.shape = self._find_shape(rule, every, reads)
+            rule.days = self._find_days(rule, every)
         k.prepared = True
 
     def _text_of(self, constraint: Constraint) -> tuple[str, str, tuple[str, ...]]:
@@ -697,18 +698,21 @@ class PolicyEngine:
         return table
 
     def _find_shape(
-        self, rule: Rule, reads_of: dict[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]]
+        self,
+        rule: Rule,
+        every: list[tuple[Constraint, int, tuple[str, ...] | None]],
+        reads_of: dict[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]],
     ) -> _Shape:
         """A rule's constraints on the fixed parts of a question, and what else its answer reads.
 
         What else: the parts of a question beyond the fixed ones and the day, or None when a
-        constraint the engine does not know may read anything. ``reads_of`` shares equal
+        constraint the engine does not know may read anything. ``every`` is the rule's
+        constraints with their members (:meth:`_with_members`); ``reads_of`` shares equal
         tuples: rules number in the tens of thousands, what they read in the dozens.
         """
         fixed: list[tuple[Constraint, int, tuple[str, ...]]] = []
         others: set[tuple[str, ...]] = set()
         known = True
-        every = self._with_members(rule)
         for item in every:
             reads = item[2]
             if reads is None:
@@ -731,10 +735,12 @@ class PolicyEngine:
         members = [(c, *self._constraint_number(c)) for _, group in rule.logical for c in group]
         return [*rule.prepared, *members]
 
-    def _find_days(self, rule: Rule) -> tuple[date, ...]:
+    def _find_days(
+        self, rule: Rule, every: list[tuple[Constraint, int, tuple[str, ...] | None]]
+    ) -> tuple[date, ...]:
         """The days a rule's answer may change on: its time bounds, its date constraints', its statements'."""
         days = set(rule.bounds)
-        for constraint, number, reads in self._with_members(rule):
+        for constraint, number, reads in every:
             if reads == _DAY:
                 days.update(self._points(number, constraint))
         days.update(self._statement_lines(rule.policy)[0])
@@ -1004,9 +1010,7 @@ class PolicyEngine:
                 numbers = numbered.get(reads)
                 if numbers is None:
                     numbers = numbered[reads] = tuple([self._part_of(action, part, parts) for part in reads])
-                days = entry.days
-                edge = bisect.bisect_left(days, day)  # the span of days, as Entry.span numbers it
-                key = (at, 2 * edge + (edge < len(days) and days[edge] == day), *numbers)
+                key = (at, entry.span(day), *numbers)
                 check = answers.get(key, MISSING)
                 if check is MISSING:
                     check = answers[key] = self._answer(entry, action, parts, key[1:])
