@@ -32,14 +32,15 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib import Dataset, Literal
 from rdflib.term import Node
 
-from graph.backend import store_folder, term_cache
+from graph.backend import store_folder, stored_blank, stored_iri, stored_string, term_cache
 from graph.namespaces import PREFIXES
 from graph.output import atomic_write
 from graph.queries import get_query
@@ -60,11 +61,23 @@ FILE = "policygraph-kept.json"
 #: the policy engine's facts read from the kept answers (see :mod:`graph.policy.snapshot`)
 ENGINE_FILE = "policygraph-engine.pickle"
 _T = TypeVar("_T")
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _SEPARATOR = "\x00"  # between a literal's language or datatype and its text
 #: a closing ORDER BY of plain variables, ascending
 _ORDER_BY = re.compile(r"\bORDER\s+BY(?P<variables>(?:\s+\?\w+)+)\s*$", re.IGNORECASE)
 _KIND_ORDER = {"b": 1, "i": 2, "l": 3, "d": 3}
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_XSD_STRING = _XSD + "string"
+#: the literals SPARQL TSV writes bare, in Turtle's short forms: their datatype and form
+_BARE = (
+    ("boolean", re.compile("true|false")),
+    ("integer", re.compile(r"[+-]?[0-9]+")),
+    ("decimal", re.compile(r"[+-]?[0-9]*\.[0-9]+")),
+    ("double", re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE][+-]?[0-9]+")),
+)
+_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.DOTALL)
+_ESCAPED = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+#: the kept query that takes longest to run by far (the rules, with their constraints)
+_LONGEST = "engine-rules"
 
 
 def _fingerprint(name: str) -> str:
@@ -90,16 +103,16 @@ def _term(code: str, known: dict[Any, Any]) -> Node:
     if kind in "ib":
         found = known.get(code)
         if found is None:
-            found = known[code] = URIRef(rest) if kind == "i" else BNode(rest)
+            found = known[code] = stored_iri(rest) if kind == "i" else stored_blank(rest)
         return found
     marker, _, text = rest.partition(_SEPARATOR)
     if kind == "l":
-        return Literal(text, lang=marker)
+        return stored_string(text, marker)
     if marker == _XSD_STRING:
-        return Literal(text)  # a plain string, as graph.backend.from_native gives it
+        return stored_string(text)  # a plain string, as graph.backend.from_native gives it
     datatype = known.get("i" + marker)
     if datatype is None:
-        datatype = known["i" + marker] = URIRef(marker)
+        datatype = known["i" + marker] = stored_iri(marker)
     return Literal(text, datatype=datatype)
 
 
@@ -143,39 +156,146 @@ def _ordered(rows: list[list[int]], variables: list[str], by: list[str], terms: 
     return sorted(rows, key=key)
 
 
+def _tsv_code(token: str) -> str:
+    """The code (see :func:`_code`) of a term as Oxigraph writes it in SPARQL TSV results.
+
+    Raises ValueError for a form it does not write (then the query's rows are read term by term).
+    """
+    first = token[0]
+    if first == "<" and token[-1] == ">" and token[1] != "<":  # not an RDF 1.2 triple term
+        return "i" + token[1:-1]
+    if token.startswith("_:"):
+        return "b" + token[2:]
+    if first == '"':
+        end = token.rindex('"')
+        if end == 0:
+            raise ValueError(f"an unclosed literal: {token}")
+        text, rest = _unescaped(token[1:end]), token[end + 1 :]
+        if not rest:
+            return f"d{_XSD_STRING}{_SEPARATOR}{text}"
+        if rest[0] == "@":  # a direction (@en--ltr) is left out, as _code leaves it out
+            return f"l{rest[1:].partition('--')[0]}{_SEPARATOR}{text}"
+        if rest.startswith("^^<") and rest[-1] == ">":
+            return f"d{rest[3:-1]}{_SEPARATOR}{text}"
+        raise ValueError(f"a literal with {rest} after it: {token}")
+    for datatype, form in _BARE:
+        if form.fullmatch(token):
+            return f"d{_XSD}{datatype}{_SEPARATOR}{token}"
+    raise ValueError(f"a term in no form SPARQL TSV writes: {token}")
+
+
+def _unescaped(text: str) -> str:
+    r"""A literal's text with its Turtle escapes read (\t, \", \u00e9, ...)."""
+    if "\\" not in text:
+        return text
+    return _ESCAPE.sub(_one_escape, text)
+
+
+def _one_escape(found: re.Match[str]) -> str:
+    short, long, char = found.groups()
+    if char is None:
+        return chr(int(short or long, 16))
+    if char not in _ESCAPED:
+        raise ValueError(f"an unknown escape \\{char}")
+    return _ESCAPED[char]
+
+
+def _tsv(store: Any, text: str) -> bytes:
+    """A query's rows as SPARQL TSV. Oxigraph evaluates and writes them without holding the GIL."""
+    import pyoxigraph as ox
+
+    solutions = store.query(text, use_default_graph_as_union=True, prefixes=dict(PREFIXES))
+    return bytes(solutions.serialize(format=ox.QueryResultsFormat.TSV))
+
+
+def _tsv_rows(data: bytes, numbers: dict[str, int]) -> tuple[list[str], list[list[int]]]:
+    """The variables and rows of SPARQL TSV results, each term numbered in ``numbers``.
+
+    Raises ValueError for results not in the form Oxigraph writes (a header, then each row
+    ended by a newline), or a term in none of its forms: nothing is numbered then.
+    """
+    lines = data.decode("utf-8").split("\n")  # not splitlines: a literal may hold U+2028
+    if len(lines) < 2 or lines[-1]:
+        raise ValueError("results not ended by a newline")
+    variables = [name[1:] for name in lines[0].split("\t")]
+    added: dict[str, int] = {}  # numbered here, kept in ``numbers`` once every row is read
+    known: dict[str, int] = {"": -1}  # each distinct token read once
+
+    def number_of(token: str) -> int:
+        code = _tsv_code(token)
+        number = numbers.get(code)
+        if number is None:
+            number = added.get(code)
+            if number is None:
+                number = added[code] = len(numbers) + len(added)
+        known[token] = number
+        return number
+
+    rows = []
+    width = len(variables)
+    for line in lines[1:-1]:
+        row = [known[token] if token in known else number_of(token) for token in line.split("\t")]
+        if len(row) != width:
+            raise ValueError(f"a row of {len(row)} values for {width} variables")
+        rows.append(row)
+    numbers.update(added)
+    return variables, rows
+
+
+def _iterated_rows(store: Any, text: str, numbers: dict[str, int]) -> tuple[list[str], list[list[int]]]:
+    """The variables and rows of a query, each term read from Oxigraph and numbered in ``numbers``."""
+    solutions = store.query(text, use_default_graph_as_union=True, prefixes=dict(PREFIXES))
+    variables = [v.value for v in solutions.variables]
+    rows = []
+    for solution in solutions:
+        row = []
+        for index in range(len(variables)):
+            term = solution[index]
+            if term is None:
+                row.append(-1)
+                continue
+            code = _code(term)
+            number = numbers.get(code)
+            if number is None:
+                number = numbers[code] = len(numbers)
+            row.append(number)
+        rows.append(row)
+    return variables, rows
+
+
 def keep(store: Any, folder: Path) -> Path:
     """Run each query of :data:`KEPT` on a pyoxigraph ``store`` and write its rows into ``folder``.
 
     Each query's rows are those running it gives; a closing ``ORDER BY`` of variables is
     applied in Python, by each term's kind and text: the same order for IRIs and plain
     strings, and for dates written alike (the readers need no more).
+
+    Oxigraph runs the queries two at a time and writes their rows as SPARQL TSV, without
+    holding the GIL, while this thread numbers the terms of those already written (in the
+    order of :data:`KEPT`, so the same store keeps the same numbers). A query whose TSV
+    holds a form this reader does not know is read term by term instead.
     """
+    texts = {name: _unordered(get_query(name).text) for name in KEPT}
     numbers: dict[str, int] = {}
     answers: dict[str, Any] = {}
-    for name in KEPT:
-        text, order = _unordered(get_query(name).text)
-        solutions = store.query(text, use_default_graph_as_union=True, prefixes=dict(PREFIXES))
-        variables = [v.value for v in solutions.variables]
-        rows = []
-        for solution in solutions:
-            row = []
-            for index in range(len(variables)):
-                term = solution[index]
-                if term is None:
-                    row.append(-1)
-                    continue
-                code = _code(term)
-                number = numbers.get(code)
-                if number is None:
-                    number = numbers[code] = len(numbers)
-                row.append(number)
-            rows.append(row)
-        if order:
-            rows = _ordered(rows, variables, order, list(numbers))
-        answers[name] = {"fingerprint": _fingerprint(name), "variables": variables, "rows": rows}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        # the longest first, so that the others run beside it
+        started = sorted(KEPT, key=lambda name: name != _LONGEST)
+        written = {name: pool.submit(_tsv, store, texts[name][0]) for name in started}
+        for name in KEPT:
+            text, order = texts[name]
+            try:
+                variables, rows = _tsv_rows(written.pop(name).result(), numbers)
+            except ValueError:
+                variables, rows = _iterated_rows(store, text, numbers)
+            if order:
+                rows = _ordered(rows, variables, order, list(numbers))
+            answers[name] = {"fingerprint": _fingerprint(name), "variables": variables, "rows": rows}
     path = Path(folder) / FILE
-    document = {"terms": list(numbers), "answers": answers}
+    terms = list(numbers)
+    document = {"terms": terms, "answers": answers}
     atomic_write(path, json.dumps(document, separators=(",", ":")).encode("utf-8"))
+    _remember(path, _Kept(answers, terms))  # read next by the engine's snapshot: not parsed again
     return path
 
 
@@ -186,6 +306,17 @@ class _Kept:
 
 
 _READ: dict[tuple[Path, int, int], _Kept] = {}
+
+
+def _stamp(path: Path) -> tuple[Path, int, int]:
+    """What tells one writing of a file from another: its path, time and size (OSError if it is gone)."""
+    status = path.stat()
+    return path, status.st_mtime_ns, status.st_size
+
+
+def _remember(path: Path, kept: _Kept) -> None:
+    _READ.clear()  # one store's answers at a time: they can be large
+    _READ[_stamp(path)] = kept
 
 
 def forget(folder: Path) -> None:
@@ -205,10 +336,9 @@ def _answer(dataset: Dataset, name: str) -> tuple[_Kept, dict[str, Any]] | None:
         return None
     path = folder / FILE
     try:
-        status = path.stat()
+        stamp = _stamp(path)
     except OSError:
         return None
-    stamp = (path, status.st_mtime_ns, status.st_size)
     kept = _READ.get(stamp)
     if kept is None:
         try:
@@ -216,8 +346,7 @@ def _answer(dataset: Dataset, name: str) -> tuple[_Kept, dict[str, Any]] | None:
             kept = _Kept(document["answers"], document["terms"])
         except (OSError, ValueError, KeyError, TypeError):
             return None  # unreadable: the query runs instead
-        _READ.clear()  # one store's answers at a time: they can be large
-        _READ[stamp] = kept
+        _remember(path, kept)
     answer = kept.answers.get(name)
     if not isinstance(answer, dict) or answer.get("fingerprint") != _fingerprint(name):
         return None

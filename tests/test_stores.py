@@ -334,6 +334,70 @@ def test_the_engine_on_a_store_on_disk_starts_from_its_kept_answers(on_disk, mon
         assert decision.outcome == case.outcome, case.case
 
 
+#: labels in every form a store writes a term in its answers: escapes, languages, the
+#: literals SPARQL TSV writes bare, other typed ones
+_LABEL_FORMS = (
+    '"tab\\there, line\\nbreak, \\"quoted\\", back\\\\slash, carriage\\rreturn, form\\ffeed"',
+    '"\\u00e9t\\u00e9 \\U0001F600, line separator \\u2028, next line \\u0085, bell \\u0007, del \\u007F"',
+    '"a < b > c, #1 & ^^ @en"',
+    '"Kharkiv"@uk',
+    '"Kharkiv"@en-GB',
+    "true",
+    '"0"^^xsd:boolean',
+    "42",
+    "-7",
+    '"+7"^^xsd:integer',
+    '"007"^^xsd:int',
+    "1.50",
+    "-.5",
+    "1e3",
+    '"INF"^^xsd:double',
+    '"2024-05"^^xsd:gYearMonth',
+    '"x"^^<https://example.org/custom>',
+    '""',
+)
+
+
+def test_kept_answers_hold_every_form_of_term_as_the_query_gives_it(corpus_copy, tmp_path):
+    """The kept rows are read from the store's TSV: each term in each of its forms reads back the same."""
+    from conftest import SOURCE_HEAD
+
+    from graph.kept import kept_terms
+
+    body = "".join(f":test-form-{n} rdfs:label {form} .\n" for n, form in enumerate(_LABEL_FORMS))
+    (corpus_copy / "zz-forms.ttl").write_text(SOURCE_HEAD + body, encoding="utf-8")
+    spec = StoreSpec.parse(f"oxigraph:{tmp_path / 'store'}")
+    ingest([corpus_copy], spec)
+    stored = open_corpus(None, spec).dataset
+    kept = kept_terms(stored, "engine-labels")
+    ran = run_query(stored, get_query("engine-labels"))
+    assert kept is not None
+    forms = [row for row in kept if str(row["s"]).rsplit("/", 1)[-1].startswith("test-form-")]
+    assert len(forms) == len(_LABEL_FORMS)
+    assert _terms(kept) == _terms(ran)
+    escaped = 'tab\there, line\nbreak, "quoted", back\\slash, carriage\rreturn, form\ffeed'
+    assert {str(row["label"]) for row in forms} >= {"", "Kharkiv", escaped}
+
+
+def test_a_kept_answer_in_a_form_the_reader_does_not_know_is_read_term_by_term(tmp_path, monkeypatch):
+    """When the store's TSV cannot be read, each query's rows are read from its terms: the same rows."""
+    import pyoxigraph as ox
+
+    from graph import kept
+
+    spec = StoreSpec.parse(f"oxigraph:{tmp_path / 'store'}")
+    ingest(None, spec)
+    dataset = open_corpus(None, spec).dataset
+    expected = {name: _terms(kept.kept_terms(dataset, name) or []) for name in kept.KEPT}
+    assert all(expected.values())
+    monkeypatch.setattr(kept, "_tsv", lambda store, text: b"?s\n<<( _:a _:b _:c )>>\n")
+    store = ox.Store(spec.path)
+    kept.keep(store, Path(spec.path))
+    del store
+    dataset = open_corpus(None, spec).dataset
+    assert {name: _terms(kept.kept_terms(dataset, name) or []) for name in kept.KEPT} == expected
+
+
 @pytest.mark.parametrize("kind", ["memory", "oxigraph", "oxigraph:DIR"])
 def test_a_blank_node_label_names_one_node_in_one_source_only(kind, corpus_copy, tmp_path):
     """Two sources that both write ``_:c`` mean two nodes, as two documents do, in every store."""

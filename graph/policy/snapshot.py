@@ -46,7 +46,7 @@ from typing import Any
 import rdflib
 from rdflib import BNode, Dataset, Literal, URIRef
 
-from graph.backend import store_folder
+from graph.backend import store_folder, stored_blank, stored_iri
 from graph.kept import ENGINE_FILE, FILE
 from graph.output import atomic_write
 from graph.policy.facts import Facts
@@ -106,16 +106,6 @@ def _header(folder: Path) -> bytes | None:
     return json.dumps({"code": _code(), "kept": kept}, sort_keys=True).encode() + b"\n"
 
 
-def _uri(value: str) -> URIRef:
-    """An IRI read back: checked when it was first made, so not again."""
-    return str.__new__(URIRef, value)
-
-
-def _blank(value: str) -> BNode:
-    """A blank node read back (rdflib's own constructor is Python code, run for each one)."""
-    return str.__new__(BNode, value)
-
-
 def _literal(
     text: str, language: str | None, datatype: URIRef | None, value: Any, ill_typed: bool | None
 ) -> Literal:
@@ -144,8 +134,8 @@ def dumps(facts: Any) -> bytes:
     pickler = pickle.Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.dispatch_table = {
         **copyreg.dispatch_table,
-        URIRef: lambda iri: (_uri, (str(iri),)),
-        BNode: lambda node: (_blank, (str(node),)),
+        URIRef: lambda iri: (stored_iri, (str(iri),)),  # checked when it was made
+        BNode: lambda node: (stored_blank, (str(node),)),
         Literal: lambda literal: (
             _literal,
             (str(literal), literal.language, literal.datatype, literal.value, literal.ill_typed),
