@@ -71,7 +71,7 @@ import gc
 import operator
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from rdflib import Dataset, URIRef
@@ -190,11 +190,8 @@ class PolicyEngine:
         self._checked: dict[int, ConstraintCheck] = {}
         self._answers: dict[tuple[int, Status, str, tuple[Fact, ...]], ConstraintCheck] = {}
         self._part_numbers: dict[tuple[Any, ...], int] = {}
-        #: by the rule's time_id and span of days: a number for the answer, and the answer
-        self._times: dict[tuple[int, int], tuple[int, _TimeStatus]] = {}
         self._day_points: dict[int, tuple[date, ...]] = {}
         self._names: dict[int, tuple[str, ...]] = {}
-        self._time_numbers: dict[_TimeStatus, int] = {}
         self._notes: dict[tuple[Any, ...], list[str]] = {}
         self._days: dict[date | None, PolicyEngine] = {known_by: self}
         self._authority_of: dict[
@@ -207,6 +204,7 @@ class PolicyEngine:
             for policy, rows in k.statements.items()
         }
         self._rule_checks: dict[tuple[Any, ...], RuleCheck] = {}
+        self._possibles: dict[tuple[Any, ...], set[Outcome]] = {}
         self._said: dict[tuple[URIRef, int], tuple[str, ...]] = {}
         self._suppliers: dict[
             tuple[URIRef, URIRef | None], tuple[URIRef | None, str | None, tuple[Fact, ...]]
@@ -214,6 +212,8 @@ class PolicyEngine:
         self._state_nodes = {s for (s, p, o) in k.edges if p == RDF.type and o == PG.State}
         if not k.prepared:
             self._prepare(k)
+        #: by the rule's time_id and span of days: a number for the answer, and the answer
+        self._times: dict[tuple[int, int], tuple[int, _TimeStatus]] = k.time_answers
         self._tables(k)
         #: how many answers and table entries the engine has kept, and at how many it next
         #: sets them out of the collector's sight (see :meth:`_settle`)
@@ -285,7 +285,28 @@ class PolicyEngine:
             every = self._with_members(rule)
             rule.shape = self._find_shape(rule, every, reads)
             rule.days = self._find_days(rule, every)
+        self._find_time_answers(k)
         k.prepared = True
+
+    def _find_time_answers(self, k: Knowledge) -> None:
+        """Whether each rule is in force, for each span of days between its bounds.
+
+        Rules that share a ``time_id`` share their answers; equal answers share a number.
+        """
+        numbers: dict[_TimeStatus, int] = {}
+        answers = k.time_answers
+        for rule in k.rules:
+            if (rule.time_id, len(rule.bounds)) in answers:
+                continue
+            bounds = rule.bounds
+            # a day in each span: bisect_right(bounds, day) is 0 before the first bound, i
+            # from the i-th bound (inclusive) to the next one
+            days = [bounds[0] - timedelta(days=1)] if bounds and bounds[0] > date.min else []
+            days += bounds if bounds else [date.min]
+            for day in days:
+                status = self._find_time_status(rule, day)
+                number = numbers.setdefault(status, len(numbers))
+                answers[(rule.time_id, bisect.bisect_right(bounds, day))] = (number, status)
 
     def _text_of(self, constraint: Constraint) -> tuple[str, str, tuple[str, ...]]:
         """A constraint as text, to order constraints and rules by (remembered: rules share them)."""
@@ -331,19 +352,9 @@ class PolicyEngine:
         """Whether the rule is in force on the day, why, and a number shared by equal answers.
 
         The answer changes only on the days its policy and its revokers start: it is
-        remembered per rule and span between those days.
+        worked out when the rules are prepared, per rule and span between those days.
         """
-        key = (rule.time_id, bisect.bisect_right(rule.bounds, day))
-        found = self._times.get(key)
-        if found is None:
-            if len(self._times) > 200_000:
-                self._times.clear()
-            status = self._find_time_status(rule, day)
-            number = self._time_numbers.get(status)
-            if number is None:
-                number = self._time_numbers[status] = len(self._time_numbers)
-            found = self._times[key] = (number, status)
-        return found
+        return self._times[(rule.time_id, bisect.bisect_right(rule.bounds, day))]
 
     def _find_time_bounds(self, rule: Rule) -> tuple[date, ...]:
         """The days on which whether a rule is in force may change."""
@@ -904,23 +915,25 @@ class PolicyEngine:
         facts: tuple[Fact, ...],
     ) -> RuleCheck:
         name, policy, policy_label, grantor = rule.names
-        return RuleCheck(
-            has_open=any(c.status is Status.OPEN for c in checks),
-            rule=name,
-            kind=rule.kind,
-            label=rule.label,
-            policy=policy,
-            policy_label=policy_label,
-            grantor=grantor,
-            in_force=in_force,
-            time_reason=time_reason,
-            constraints=checks,
-            applies=applies,
-            sources=rule.sources,
-            statements=statements,
-            authority=authority,
-            authority_reason=authority_reason,
-            facts=facts,
+        return RuleCheck.of(
+            {
+                "rule": name,
+                "kind": rule.kind,
+                "label": rule.label,
+                "policy": policy,
+                "policy_label": policy_label,
+                "grantor": grantor,
+                "in_force": in_force,
+                "time_reason": time_reason,
+                "constraints": checks,
+                "applies": applies,
+                "sources": rule.sources,
+                "statements": statements,
+                "authority": authority,
+                "authority_reason": authority_reason,
+                "facts": facts,
+                "has_open": any(c.status is Status.OPEN for c in checks),
+            }
         )
 
     def _said_count(self, policy: URIRef, day: date) -> int:
@@ -1160,11 +1173,25 @@ class PolicyEngine:
         has_permit = any(r.kind is RuleKind.PERMISSION for r in definite)
         has_forbid = any(r.kind is RuleKind.PROHIBITION for r in definite)
         speaking = {(r.kind, conflict.get(r.policy)): r for r in conditional}
+        # few questions differ in these: the outcomes are remembered by them
+        key = (frozenset(base), has_permit, has_forbid, frozenset(speaking))
+        found = self._possibles.get(key)
+        if found is None:
+            found = self._possibles[key] = self._find_possible(base, has_permit, has_forbid, list(speaking))
+        return found
+
+    def _find_possible(
+        self,
+        base: set[str],
+        has_permit: bool,
+        has_forbid: bool,
+        speaking: list[tuple[RuleKind, str | None]],
+    ) -> set[Outcome]:
         permits = [(kind, how) for kind, how in speaking if kind is RuleKind.PERMISSION]
         forbids = [(kind, how) for kind, how in speaking if kind is RuleKind.PROHIBITION]
         ways: list[list[tuple[RuleKind, str | None]]] = [[way] for way in speaking]
         ways += [[p, f] for p in permits for f in forbids]
-        ways.append(list(speaking))
+        ways.append(speaking)
         found = set()
         for way in ways:
             strategies = base | {how for _, how in way if how is not None}

@@ -176,6 +176,10 @@ class Knowledge:
     shared_constraints: dict[Constraint, int] = field(default_factory=dict)
     #: set by the first engine that reads this knowledge: each policy's statements in words
     statement_lines: dict[URIRef, StatementLines] = field(default_factory=dict)
+    #: set by the first engine that reads this knowledge: whether a rule is in force, by its
+    #: ``time_id`` and span of days between its ``bounds`` (see the engine's ``_time_status``):
+    #: a number shared by equal answers, and the answer
+    time_answers: dict[tuple[int, int], tuple[int, Any]] = field(default_factory=dict)
     #: set by the first engine that reads this knowledge: its rules are ready for deciding
     prepared: bool = False
 

@@ -229,6 +229,38 @@ class RuleCheck:
     #: whether a constraint is open (see :attr:`open`), found once
     has_open: bool = field(default=False, compare=False)
 
+    @classmethod
+    def of(cls, fields: dict[str, Any]) -> RuleCheck:
+        """The check with these fields, every one of them given.
+
+        The same check as ``RuleCheck(**fields)``, made without a frozen dataclass's call
+        per field: an engine makes one for each rule a question is the first to meet.
+
+        Examples
+        --------
+        >>> fields = dict(rule="r", kind=RuleKind.PERMISSION, label="may strike", policy="p",
+        ...     policy_label="P", grantor="US", in_force=True, time_reason="from 2024-05-30",
+        ...     constraints=(), applies=True, sources=(), statements=(),
+        ...     authority=Authority.SUPPLIER, authority_reason="supplied it", facts=(), has_open=False)
+        >>> RuleCheck.of(fields) == RuleCheck(**fields)
+        True
+        >>> RuleCheck.of({"rule": "r"})
+        Traceback (most recent call last):
+        TypeError: a rule check needs every field: kind, label, ... missing
+        """
+        if fields.keys() != _RULE_CHECK_FIELDS:
+            missing = [name for name in _RULE_CHECK_FIELD_ORDER if name not in fields]
+            shown = ", ".join(missing[:2]) + (", ..." if len(missing) > 2 else "")
+            unknown = sorted(fields.keys() - _RULE_CHECK_FIELDS)
+            raise TypeError(
+                f"a rule check needs every field: {shown} missing"
+                if missing
+                else f"no such fields: {unknown}"
+            )
+        made = object.__new__(cls)
+        made.__dict__.update(fields)
+        return made
+
     @property
     def open(self) -> tuple[ConstraintCheck, ...]:
         """The constraints the question leaves open."""
@@ -251,6 +283,11 @@ class RuleCheck:
         """The highest confidence among the rule's own sources."""
         best = max(self.sources, key=lambda s: s.rank, default=None)
         return best.confidence if best is not None else "unstated"
+
+
+#: the fields of a rule check, in order, and as a set
+_RULE_CHECK_FIELD_ORDER = tuple(item.name for item in dataclasses.fields(RuleCheck))
+_RULE_CHECK_FIELDS = frozenset(_RULE_CHECK_FIELD_ORDER)
 
 
 @dataclass(frozen=True)
