@@ -190,7 +190,9 @@ class PolicyEngine:
         self._checked: dict[int, ConstraintCheck] = {}
         self._answers: dict[tuple[int, Status, str, tuple[Fact, ...]], ConstraintCheck] = {}
         self._part_numbers: dict[tuple[Any, ...], int] = {}
-        self._day_points: dict[int, tuple[date, ...]] = {}
+        #: a date constraint's number -> the days its answer may change on (worked out when
+        #: the rules are prepared, and kept with the knowledge)
+        self._day_points: dict[int, tuple[date, ...]] = k.day_points
         self._names: dict[int, tuple[str, ...]] = {}
         self._notes: dict[tuple[Any, ...], list[str]] = {}
         self._days: dict[date | None, PolicyEngine] = {known_by: self}
@@ -1130,8 +1132,11 @@ class PolicyEngine:
                     for r in changed
                 )
                 return Outcome.UNKNOWN, [f"cannot tell whether these rules apply: {names}"], strategy, (), ()
-        alternatives = tuple(r.alternative for r in conditional if r.kind is RuleKind.PERMISSION)
-        caveats = tuple(r.alternative for r in conditional if r.kind is RuleKind.PROHIBITION)
+
+        def ways(kind: RuleKind) -> tuple[Alternative, ...]:
+            """The open rules of a kind, as the ways the action is allowed (or forbidden)."""
+            return tuple(r.alternative for r in conditional if r.kind is kind)
+
         possible = {outcome}
         if conditional:
             possible |= self._possible(definite, conditional)
@@ -1147,10 +1152,11 @@ class PolicyEngine:
                     f"permitted only if a condition below holds: the question leaves it open; {otherwise}",
                     *([] if outcome is Outcome.NOT_PERMITTED else reasons),
                 ]
-            return Outcome.CONDITIONAL, reasons, strategy, alternatives, caveats
+            permits, forbids = ways(RuleKind.PERMISSION), ways(RuleKind.PROHIBITION)
+            return Outcome.CONDITIONAL, reasons, strategy, permits, forbids
         # the answer does not depend on what is open: alternatives would only distract, and a
         # prohibition that would also apply is worth a word unless the answer is already "no, prohibited"
-        shown = () if outcome is Outcome.PROHIBITED else caveats
+        shown = () if outcome is Outcome.PROHIBITED else ways(RuleKind.PROHIBITION)
         if outcome in (Outcome.PERMITTED, Outcome.PROHIBITED):
             denials = self._denials(definite, day)
             if denials:

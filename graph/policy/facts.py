@@ -180,6 +180,9 @@ class Knowledge:
     #: ``time_id`` and span of days between its ``bounds`` (see the engine's ``_time_status``):
     #: a number shared by equal answers, and the answer
     time_answers: dict[tuple[int, int], tuple[int, Any]] = field(default_factory=dict)
+    #: filled by the engines that read this knowledge: a date constraint's number -> the days
+    #: its answer may change on
+    day_points: dict[int, tuple[date, ...]] = field(default_factory=dict)
     #: set by the first engine that reads this knowledge: its rules are ready for deciding
     prepared: bool = False
 
