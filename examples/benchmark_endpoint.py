@@ -9,7 +9,8 @@ graph). Each takes ``--queries`` requests of each kind from
 with SPARQL JSON results and a new connection per request, for every server alike.
 The servers take turns for ``--rounds`` rounds; each one's best round counts. Prints
 requests per second, the median latency and each server's ratio to Oxigraph's own
-against its target, then the error count; exits non-zero if any request failed.
+against its target, what a request cost each server's process and its workers in CPU time
+(read from /proc, on Linux), then the error count; exits non-zero if any request failed.
 Nothing leaves the machine.
 
     python examples/benchmark_endpoint.py --clients 4 --queries 500
@@ -96,8 +97,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def oxigraph_serve(scratch: Path) -> Iterator[str | None]:
-    """The URL of ``oxigraph serve-read-only`` over the bundled corpus, or None without the binary."""
+def oxigraph_serve(scratch: Path) -> Iterator[tuple[str, int] | None]:
+    """The URL and process id of ``oxigraph serve-read-only`` over the bundled corpus, or None
+    without the binary."""
     binary = shutil.which("oxigraph")
     if binary is None:
         yield None
@@ -124,12 +126,12 @@ def oxigraph_serve(scratch: Path) -> Iterator[str | None]:
         stderr=subprocess.DEVNULL,
     )
     with _answering(server, f"http://127.0.0.1:{port}/query", "oxigraph serve") as url:
-        yield url
+        yield url, server.pid
 
 
 @contextmanager
-def policygraph_serve(store: str, *, workers: int) -> Iterator[str]:
-    """The URL of ``policygraph serve --store STORE`` over the bundled corpus."""
+def policygraph_serve(store: str, *, workers: int) -> Iterator[tuple[str, int]]:
+    """The URL and process id of ``policygraph serve --store STORE`` over the bundled corpus."""
     port = _free_port()
     command = [sys.executable, "-m", "graph.cli", "serve", "--store", store, "--port", str(port)]
     server = subprocess.Popen(
@@ -138,7 +140,7 @@ def policygraph_serve(store: str, *, workers: int) -> Iterator[str]:
         stderr=subprocess.DEVNULL,
     )
     with _answering(server, f"http://127.0.0.1:{port}/sparql", f"policygraph serve --store {store}") as url:
-        yield url
+        yield url, server.pid
 
 
 @contextmanager
@@ -159,8 +161,57 @@ def _answering(server: subprocess.Popen[bytes], url: str, name: str) -> Iterator
         server.wait()
 
 
+def cpu_seconds(pid: int) -> tuple[float, float] | None:
+    """CPU time (user and system) of a process, and of its children alive now, from /proc.
+
+    None where /proc cannot tell (not Linux, or the process is gone).
+    """
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def read(stat: Path) -> tuple[int, float]:
+        fields = stat.read_text().rpartition(")")[2].split()
+        return int(fields[1]), (int(fields[11]) + int(fields[12])) / tick  # parent, utime + stime
+
+    try:
+        own = read(Path(f"/proc/{pid}/stat"))[1]
+    except (OSError, ValueError, IndexError):
+        return None
+    children = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent, spent = read(stat)
+        except (OSError, ValueError, IndexError):
+            continue  # a process that ended meanwhile
+        if parent == pid:
+            children += spent
+    return own, children
+
+
 def _line(server: str, kind: str, rate: float, median: float) -> str:
     return f"  {server:<28} {kind:<4} {rate:8.0f} req/s   median {median * 1e3:6.1f} ms"
+
+
+def report(
+    best: dict[tuple[str, str], tuple[float, float]],
+    spent: dict[tuple[str, str], tuple[float, float]],
+    *,
+    requests: int,
+) -> None:
+    """Print each server's best rate against Oxigraph's and its target, then the CPU it spent."""
+    for (name, kind), (rate, median) in sorted(best.items(), key=lambda item: item[0][::-1]):
+        line = _line(name, kind, rate, median)
+        theirs = best.get(("oxigraph serve", kind))
+        store = name.rpartition(" ")[2]
+        if theirs and store in TARGETS:
+            ratio, target = rate / theirs[0], TARGETS[store]
+            verdict = "met" if ratio >= target else "missed"
+            line += f"   {ratio:5.2f}x oxigraph serve (target >= {target}x: {verdict})"
+        print(line)
+    if spent:
+        print("CPU per request, every round (the server's process, then its workers):")
+        for (name, kind), (own, workers) in sorted(spent.items(), key=lambda item: item[0][::-1]):
+            each = 1e6 / requests
+            print(f"  {name:<28} {kind:<4} {own * each:6.0f} µs  {workers * each:6.0f} µs")
 
 
 def main() -> int:
@@ -179,38 +230,32 @@ def main() -> int:
         f"Python {platform.python_version()}, {os.cpu_count()} cores"
     )
     best: dict[tuple[str, str], tuple[float, float]] = {}
+    #: CPU seconds over every round: the serving process's own, and its workers'
+    spent: dict[tuple[str, str], tuple[float, float]] = {}
     errors: list[str] = []
     with tempfile.TemporaryDirectory() as scratch, contextlib.ExitStack() as servers:
-        urls = {"oxigraph serve": servers.enter_context(oxigraph_serve(Path(scratch)))}
+        started = {"oxigraph serve": servers.enter_context(oxigraph_serve(Path(scratch)))}
         for store in TARGETS:
-            urls[f"policygraph --store {store}"] = servers.enter_context(
+            started[f"policygraph --store {store}"] = servers.enter_context(
                 policygraph_serve(store, workers=args.workers)
             )
-        if urls["oxigraph serve"] is None:
+        if started["oxigraph serve"] is None:
             print("oxigraph serve: not found (pip install oxigraph): no ratios")
+        urls = {name: server for name, server in started.items() if server is not None}
         # the servers take turns, round after round: a slow spell of the machine hits them alike
         for _ in range(args.rounds):
             for kind, text in kinds.items():
-                for name, url in urls.items():
-                    if url is None:
-                        continue
+                for name, (url, pid) in urls.items():
+                    before = cpu_seconds(pid)
                     rate, median, failed = load_test(url, text, clients=args.clients, queries=args.queries)
+                    after = cpu_seconds(pid)
                     errors += failed
+                    if before and after:
+                        own, workers = spent.get((name, kind), (0.0, 0.0))
+                        spent[name, kind] = (own + after[0] - before[0], workers + after[1] - before[1])
                     if rate > best.get((name, kind), (0.0, 0.0))[0]:
                         best[name, kind] = (rate, median)
-    for name in urls:
-        for kind in kinds:
-            if (name, kind) not in best:
-                continue
-            rate, median = best[name, kind]
-            line = _line(name, kind, rate, median)
-            theirs = best.get(("oxigraph serve", kind))
-            store = name.rpartition(" ")[2]
-            if theirs and store in TARGETS:
-                ratio, target = rate / theirs[0], TARGETS[store]
-                verdict = "met" if ratio >= target else "missed"
-                line += f"   {ratio:5.2f}x oxigraph serve (target >= {target}x: {verdict})"
-            print(line)
+    report(best, spent, requests=args.queries * args.rounds)
     print(f"errors: {len(errors)}")
     for error in errors[:5]:
         print("error:", error)

@@ -51,6 +51,7 @@ True
 from __future__ import annotations
 
 import json
+import queue
 import sys
 import threading
 import time
@@ -111,7 +112,8 @@ def _handle(state: _State, job: tuple[Any, ...]) -> Reply:
     _hold(state)
     kind = job[0]
     if kind == "sparql":
-        request, accept, endpoint_url = job[1], job[2], job[3]
+        # the request is read here, beside the other workers, not in the serving process
+        request, accept, endpoint_url = read_request(*job[1]), job[2], job[3]
         if request.update is not None:
             return _update(state, request, base=endpoint_url)
         if request.query is None:
@@ -227,15 +229,65 @@ def query_page(dataset: Dataset, *, allow_update: bool = False) -> str:
 IDLE_TIMEOUT = 20.0
 
 
+#: threads kept waiting for the next connection once theirs is answered
+SPARE_THREADS = 16
+
+
 class _Server(ThreadingHTTPServer):
+    """A threading HTTP server whose threads, once a connection is done, wait for the next.
+
+    Starting a thread per connection costs more than a cheap query: the accepting thread
+    waits for each new thread to run. Here a finished thread waits for the next connection
+    (up to :data:`SPARE_THREADS` of them wait); a new thread starts only when none is free,
+    so connections held open never wait for each other.
+    """
+
     daemon_threads = True
     allow_reuse_address = True
     endpoint: Endpoint
+
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]):
+        self._spare = 0
+        self._closing = False
+        self._spare_lock = threading.Lock()
+        self._next: queue.SimpleQueue[tuple[Any, Any] | None] = queue.SimpleQueue()
+        super().__init__(address, handler)  # closes the server when it cannot bind
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._spare_lock:
+            if self._spare:
+                self._spare -= 1
+                self._next.put((request, client_address))
+                return
+        threading.Thread(target=self._answer, args=(request, client_address), daemon=True).start()
+
+    def _answer(self, request: Any, client_address: Any) -> None:
+        while True:
+            self.process_request_thread(request, client_address)
+            with self._spare_lock:
+                if self._closing or self._spare >= SPARE_THREADS:
+                    return
+                self._spare += 1
+            taken = self._next.get()
+            if taken is None:  # the server is closing
+                return
+            request, client_address = taken
+
+    def server_close(self) -> None:
+        """Close the socket and let the waiting threads end."""
+        super().server_close()
+        with self._spare_lock:
+            self._closing = True
+            for _ in range(self._spare):
+                self._next.put(None)
+            self._spare = 0
 
 
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
+    #: the status line, the headers and the body go out in one write
+    wbufsize = 1 << 16
     server_version = "policygraph"
     sys_version = ""
     #: seconds a connection may stay silent (idle between requests, or slow to send its
@@ -295,10 +347,13 @@ class _Handler(BaseHTTPRequestHandler):
     def _route(self, method: str, path: str, query: str, endpoint: Endpoint) -> Reply:
         if path == "/sparql":
             body = self._body() if method == "POST" else b""
-            request = read_request(method, query, self.headers.get("Content-Type", ""), body)
-            job = ("sparql", request, self.headers.get("Accept"), endpoint.url + "sparql")
-            # an update to a store on disk is written once, there: no worker replays it
-            logged = request.update is not None and endpoint.allow_update and endpoint.in_place is None
+            raw = (method, query, self.headers.get("Content-Type", ""), body)
+            job = ("sparql", raw, self.headers.get("Accept"), endpoint.url + "sparql")
+            # an update to a graph in memory is logged, for every worker to replay; one to a
+            # store on disk is written once, there; a read-only server needs not read it here
+            logged = (
+                endpoint.allow_update and endpoint.in_place is None and read_request(*raw).update is not None
+            )
             return endpoint.pool.run(job, write=logged)
         if method != "GET":
             raise ProtocolError(405, f"{path} answers GET only")
@@ -355,6 +410,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(reply.body)
+            self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
 

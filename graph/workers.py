@@ -26,6 +26,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue as queues
+import select
 import signal
 import threading
 from collections.abc import Callable
@@ -97,6 +98,15 @@ class _Worker:
     process: BaseProcess
     conn: Connection
     version: int = 0
+    #: waits for the worker's answer (made once: ``Connection.poll`` builds a selector per call)
+    answered: select.poll = field(default_factory=select.poll)
+
+    def __post_init__(self) -> None:
+        self.answered.register(self.conn.fileno(), select.POLLIN)
+
+    def wait(self, timeout: float) -> bool:
+        """Whether the worker answered (or hung up) within ``timeout`` seconds."""
+        return bool(self.answered.poll(max(0, int(timeout * 1000))))
 
 
 class Pool:
@@ -202,7 +212,7 @@ class Pool:
         pending = self._writes[worker.version :]
         try:
             worker.conn.send((pending, job))
-            if worker.conn.poll(self.timeout):
+            if worker.wait(self.timeout):
                 reply: Reply = worker.conn.recv()
                 worker.version += len(pending)
                 return reply, worker

@@ -456,6 +456,36 @@ def test_a_silent_connection_is_closed(dataset):
             assert sock.recv(1) == b""
 
 
+def test_connections_one_after_another_reuse_threads_that_end_with_the_server(dataset):
+    from graph.server import SPARE_THREADS
+
+    def serving() -> list[threading.Thread]:
+        return [t for t in threading.enumerate() if t.name.startswith("Thread-") and t.daemon]
+
+    before = set(serving())
+    with Endpoint(dataset, port=0, quiet=True, workers=1) as served:
+        served.start()
+        url = sparql_url(served, "ASK { ?s a pg:State }")
+        for _ in range(3 * SPARE_THREADS):  # each a new connection, answered in turn
+            status, _, body = fetch(url, headers={"Accept": "application/sparql-results+json"})
+            assert (status, json.loads(body)["boolean"]) == (200, True)
+        # one thread answered them all: each waited for the next connection once done
+        started = set(serving()) - before
+        assert 1 <= len(started) < 3 * SPARE_THREADS
+        # two connections held open at once are answered at once, by two threads
+        host, port = served.server.server_address[:2]
+        with (
+            socket.create_connection((host, port), timeout=60) as first,
+            socket.create_connection((host, port), timeout=60) as second,
+        ):
+            for sock in (second, first):
+                sock.sendall(b"GET /queries HTTP/1.1\r\nHost: x\r\n\r\n")
+                assert sock.recv(12) == b"HTTP/1.1 200"
+    for thread in started:  # closing the server ends the threads that waited
+        thread.join(timeout=60)
+        assert not thread.is_alive()
+
+
 def test_updates_to_a_store_on_disk_are_transactions_written_there(tmp_path):
     """With --allow-update over an Oxigraph store on disk, each update is one transaction on the
     store: all of it is written, or none; every later request sees it; it outlives the server;
