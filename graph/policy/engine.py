@@ -106,7 +106,8 @@ _TimeStatus = tuple[bool | None, str, tuple[Fact, ...]]
 #: a rule's constraints on the fixed parts of a question (each with its number and what it
 #: reads; its own first, then its logical constraints' members), how many are its own, and
 #: the other parts of a question it reads (None: it may read anything)
-_Shape = tuple[tuple[tuple[Constraint, int, tuple[str, ...]], ...], int, tuple[tuple[str, ...], ...] | None]
+_Fixed = tuple[tuple[Constraint, int, tuple[str, ...]], ...]
+_Shape = tuple[_Fixed, int, tuple[tuple[str, ...], ...] | None]
 #: the parts of an action fixed by a candidate list's key and the place
 _FIXED = frozenset({"place", "actor", "weapon", "action"})
 #: how many answers and table entries an engine keeps before it first sets them out of the
@@ -278,6 +279,7 @@ class PolicyEngine:
             rule.rank = rank
         k.statement_lines = {policy: self._find_statement_lines(policy) for policy in k.statements}
         reads: dict[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]] = {}
+        fixed: dict[tuple[Any, ...], _Fixed] = {}
         bounds: dict[int, tuple[date, ...]] = {}  # rules in force on the same days share them
         for rule in k.rules:
             found = bounds.get(rule.time_id)
@@ -285,7 +287,7 @@ class PolicyEngine:
                 found = bounds[rule.time_id] = self._find_time_bounds(rule)
             rule.bounds = found
             every = self._with_members(rule)
-            rule.shape = self._find_shape(rule, every, reads)
+            rule.shape = self._find_shape(rule, every, reads, fixed)
             rule.days = self._find_days(rule, every)
         self._find_time_answers(k)
         k.prepared = True
@@ -684,25 +686,20 @@ class PolicyEngine:
             authorities = self._authorities(action, supplier)
             parts: dict[tuple[str, ...] | None, int] = {}
             entries = []
-            checked, failed = self._checked, Status.FAILED
             # the fixed parts of the action, numbered once for the table
             numbered = {part: self._part_of(action, part, parts) for part in _FIXED_READS}
+            # rules whose constraints on the fixed parts are equal share them (see _find_shape):
+            # their answer is worked out once for the table
+            answered: dict[int, int | None] = {}
             for rule in candidates:
                 authority = authorities.get(rule.grantor)
                 if authority is None:
                     continue
                 fixed, alone, reads = rule.shape
-                held = []
-                for at, (constraint, number, part) in enumerate(fixed):
-                    which = number << 24 | numbered[part]
-                    check = checked.get(which)
-                    if check is None:
-                        check = self._check_anew(constraint, action, which)
-                    if check.status is failed and at < alone:
-                        break
-                    held.append(id(check))  # one object per answer: see _check_anew
-                else:
-                    same = self._fixed_numbers.setdefault(tuple(held), len(self._fixed_numbers))
+                same = answered.get(id(fixed), MISSING)
+                if same is MISSING:
+                    same = answered[id(fixed)] = self._fixed_answer(fixed, alone, action, numbered)
+                if same is not None:
                     entries.append(Entry(rule, rule.begins or date.min, authority, reads, same, rule.days))
             if len(self._placed) > 100_000:
                 self._placed.clear()
@@ -710,11 +707,31 @@ class PolicyEngine:
             self._kept += len(entries)
         return table
 
+    def _fixed_answer(
+        self, fixed: _Fixed, alone: int, action: Action, numbered: dict[tuple[str, ...], int]
+    ) -> int | None:
+        """A number shared by equal answers of a rule's constraints on the fixed parts of an action.
+
+        None when one of them fails on its own (not as a member of a logical constraint).
+        """
+        checked, failed = self._checked, Status.FAILED
+        held = []
+        for at, (constraint, number, part) in enumerate(fixed):
+            which = number << 24 | numbered[part]
+            check = checked.get(which)
+            if check is None:
+                check = self._check_anew(constraint, action, which)
+            if check.status is failed and at < alone:
+                return None
+            held.append(id(check))  # one object per answer: see _check_anew
+        return self._fixed_numbers.setdefault(tuple(held), len(self._fixed_numbers))
+
     def _find_shape(
         self,
         rule: Rule,
         every: list[tuple[Constraint, int, tuple[str, ...] | None]],
         reads_of: dict[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]],
+        fixed_of: dict[tuple[Any, ...], _Fixed],
     ) -> _Shape:
         """A rule's constraints on the fixed parts of a question, and what else its answer reads.
 
@@ -722,6 +739,9 @@ class PolicyEngine:
         constraint the engine does not know may read anything. ``every`` is the rule's
         constraints with their members (:meth:`_with_members`); ``reads_of`` shares equal
         tuples: rules number in the tens of thousands, what they read in the dozens.
+        ``fixed_of`` shares the constraints on the fixed parts between rules whose constraints
+        there are equal (the same numbers, parts and count of their own), so that a decision
+        table answers them once (:meth:`_fixed_answer`).
         """
         fixed: list[tuple[Constraint, int, tuple[str, ...]]] = []
         others: set[tuple[str, ...]] = set()
@@ -738,7 +758,8 @@ class PolicyEngine:
         members = every[len(rule.prepared) :]
         alone = len(fixed) - sum(1 for c in members if c[2] in _FIXED_READS)
         read = tuple(sorted(others))
-        return tuple(fixed), alone, reads_of.setdefault(read, read) if known else None
+        shared = fixed_of.setdefault((alone, *((number, part) for _, number, part in fixed)), tuple(fixed))
+        return shared, alone, reads_of.setdefault(read, read) if known else None
 
     def _with_members(self, rule: Rule) -> list[tuple[Constraint, int, tuple[str, ...] | None]]:
         """A rule's constraints as prepared, then its logical constraints' members.
