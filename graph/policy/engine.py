@@ -229,10 +229,12 @@ class PolicyEngine:
 
     def _tables(self, k: Knowledge) -> None:
         """The rules by assignee, and the decision tables, empty."""
-        #: assignee -> target -> its rules in explanation order
-        self._by_assignee: dict[Node, dict[Node, list[Rule]]] = defaultdict(lambda: defaultdict(list))
+        #: assignee -> target -> action -> its rules in explanation order
+        self._by_assignee: dict[Node, dict[Node, dict[Node, list[Rule]]]] = defaultdict(
+            lambda: defaultdict(lambda: defaultdict(list))
+        )
         for rule in sorted(k.rules, key=_RANK):
-            self._by_assignee[rule.assignee][rule.target].append(rule)
+            self._by_assignee[rule.assignee][rule.target][rule.action].append(rule)
         #: (weapon, supplier) -> the rule targets that cover the weapon; collections by supplier and system
         self._covering_of: dict[tuple[Node, Node], set[Node]] = {}
         self._collections: tuple[dict[Node, set[Node]], dict[Node, set[Node]]] | None = None
@@ -665,9 +667,14 @@ class PolicyEngine:
             assignees = {action.actor, *k.states.get(action.actor, {})}
             found = []
             for assignee in assignees:
-                by_target = self._by_assignee.get(assignee, {})
+                by_target = self._by_assignee.get(assignee)
+                if by_target is None:
+                    continue
                 for target in covering:
-                    found += [rule for rule in by_target.get(target, ()) if rule.action in actions]
+                    by_action = by_target.get(target)
+                    if by_action is not None:
+                        for each in actions:
+                            found += by_action.get(each, ())
             found.sort(key=_RANK)
             self._candidates[key] = found
         return found
