@@ -886,7 +886,15 @@ class PolicyEngine:
         checked = self._checked
         found_checks = []
         for constraint, shared, reads in rule.prepared:
-            key = shared << 24 | self._part(shared, reads, constraint, action, parts)
+            # the part the constraint reads, numbered (as _part numbers it, without the calls)
+            if reads == _DAY:
+                part = self._day_class(shared, constraint, action.day)
+            else:
+                known = parts.get(reads)
+                if known is None:
+                    known = parts[reads] = self._part_number(action, reads)
+                part = known
+            key = shared << 24 | part
             check = checked.get(key)
             if check is None:
                 check = self._check_anew(constraint, action, key)
