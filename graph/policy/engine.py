@@ -1061,7 +1061,10 @@ class PolicyEngine:
                 numbers = numbered.get(reads)
                 if numbers is None:
                     numbers = numbered[reads] = tuple([self._part_of(action, part, parts) for part in reads])
-                key = (at, entry.span(day), *numbers)
+                # the span of days the day falls in, as Entry.span numbers it (without the call)
+                days = entry.days
+                edge = bisect.bisect_left(days, day)
+                key = (at, 2 * edge + (edge < len(days) and days[edge] == day), *numbers)
                 check = answers.get(key, MISSING)
                 if check is MISSING:
                     check = answers[key] = self._answer(entry, action, parts, key[1:])
