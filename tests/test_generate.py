@@ -151,19 +151,13 @@ def test_one_engine_answers_a_run_of_questions_as_a_new_engine_would(generated):
     assert len(outcomes) >= 3, outcomes
 
 
-def test_an_engine_sets_what_it_keeps_out_of_the_collectors_sight(generated, monkeypatch):
-    """As its tables and answers grow, an engine freezes them (after a full collection), so
-    that later collections do not scan them again; the answers stay those of a new engine."""
-    import gc
+def _asked(engine):
+    """Questions drawn from the engine's own rules, a few days after each policy began."""
     from datetime import timedelta
 
     from graph.namespaces import ODRL2
     from graph.policy import Action
-    from graph.policy import engine as engine_module
 
-    _, corpus = generated
-    monkeypatch.setattr(engine_module, "_SETTLE_FIRST", 50)
-    engine = PolicyEngine(corpus.dataset)
     knowledge = engine.knowledge
     asked = [
         Action(
@@ -180,6 +174,21 @@ def test_an_engine_sets_what_it_keeps_out_of_the_collectors_sight(generated, mon
         and any(c.left == ODRL2.spatial for c in rule.constraints)
     ]
     assert len(asked) > 100
+    return asked
+
+
+def test_an_engine_sets_what_it_keeps_out_of_the_collectors_sight(generated, monkeypatch):
+    """As its tables and answers grow, an engine freezes them (after collecting the young
+    generations), so that later collections do not scan them again; the answers stay those
+    of a new engine."""
+    import gc
+
+    from graph.policy import engine as engine_module
+
+    _, corpus = generated
+    monkeypatch.setattr(engine_module, "_SETTLE_FIRST", 50)
+    engine = PolicyEngine(corpus.dataset)
+    asked = _asked(engine)
     frozen = gc.get_freeze_count()
     try:
         answers = [engine.decide(action).as_dict() for action in asked]
@@ -188,6 +197,27 @@ def test_an_engine_sets_what_it_keeps_out_of_the_collectors_sight(generated, mon
         gc.unfreeze()
     fresh = PolicyEngine(corpus.dataset, facts=engine.facts)
     assert answers == [fresh.decide(action).as_dict() for action in asked]
+
+
+def test_deciding_and_explaining_make_no_reference_cycles(generated):
+    """What an engine freezes is collected only in its young generations first: that leaks
+    nothing as long as deciding, and reading a decision whole, leave no reference cycle."""
+    import gc
+
+    _, corpus = generated
+    engine = PolicyEngine(corpus.dataset)
+    asked = _asked(engine)
+    gc.collect()
+    gc.disable()  # nothing is collected (or frozen) before the count below
+    try:
+        decisions = [engine.decide(action) for action in asked]
+        read = [(d.text(), d.as_dict(), d.rules) for d in decisions]
+        assert sum(len(rules) for _, _, rules in read) > len(asked)
+        del decisions, read
+        unreachable = gc.collect()
+    finally:
+        gc.enable()
+    assert unreachable == 0
 
 
 def test_too_few_triples_and_the_command(tmp_path):
