@@ -13,8 +13,9 @@ On a store (``policygraph build SOURCES --store oxigraph:DIR``, for instance of 
 questions drawn from its own rules (a rule's assignee, one of the weapons its target
 holds from its one supplier, its place, a day up to 400 days after its policy began),
 each decided once by the fresh engine, then each again a day later with every rule
-considered explained: the same measure as ``benchmark_scale.py``. Run it in a fresh
-process for each figure: the start-up includes reading what the store kept.
+considered explained: the same measure as ``benchmark_scale.py``; then the time CPython's
+collector took while deciding, by generation. Run it in a fresh process for each figure:
+the start-up includes reading what the store kept.
 """
 
 from __future__ import annotations
@@ -76,9 +77,12 @@ def on_store(spec: StoreSpec, *, seed: int, count: int, collector: bool = True) 
     actions = drawn_questions(engine, seed=seed, count=count)
     if not collector:
         gc.disable()
+    collections = CollectorTime()
+    gc.callbacks.append(collections)
     began = time.perf_counter()
     decisions = [engine.decide(a) for a in actions]
     decided = time.perf_counter() - began
+    gc.callbacks.remove(collections)
     gc.enable()
     outcomes = Counter(d.outcome for d in decisions)
     applying = sum(len(d.applying) for d in decisions)
@@ -97,6 +101,30 @@ def on_store(spec: StoreSpec, *, seed: int, count: int, collector: bool = True) 
         + ("" if collector else "; the collector was off while deciding")
     )
     print("outcomes: " + ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())))
+    print(f"the collector while deciding: {collections}")
+
+
+class CollectorTime:
+    """A ``gc.callbacks`` entry that counts CPython's collections, and times them, by generation."""
+
+    def __init__(self) -> None:
+        self.count = [0, 0, 0]
+        self.seconds = [0.0, 0.0, 0.0]
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.count[info["generation"]] += 1
+            self.seconds[info["generation"]] += time.perf_counter() - self._started
+
+    def __str__(self) -> str:
+        each = ", ".join(
+            f"{n} of generation {g} ({s:.3f} s)"
+            for g, (n, s) in enumerate(zip(self.count, self.seconds, strict=True))
+        )
+        return f"{sum(self.seconds):.2f} s in all; {each}"
 
 
 def on_bundled_corpus(rounds: int) -> None:
