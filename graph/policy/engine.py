@@ -886,15 +886,7 @@ class PolicyEngine:
         checked = self._checked
         found_checks = []
         for constraint, shared, reads in rule.prepared:
-            # the part the constraint reads, numbered (as _part numbers it, without the calls)
-            if reads == _DAY:
-                part = self._day_class(shared, constraint, action.day)
-            else:
-                known = parts.get(reads)
-                if known is None:
-                    known = parts[reads] = self._part_number(action, reads)
-                part = known
-            key = shared << 24 | part
+            key = shared << 24 | self._part(shared, reads, constraint, action, parts)
             check = checked.get(key)
             if check is None:
                 check = self._check_anew(constraint, action, key)
@@ -1061,10 +1053,7 @@ class PolicyEngine:
                 numbers = numbered.get(reads)
                 if numbers is None:
                     numbers = numbered[reads] = tuple([self._part_of(action, part, parts) for part in reads])
-                # the span of days the day falls in, as Entry.span numbers it (without the call)
-                days = entry.days
-                edge = bisect.bisect_left(days, day)
-                key = (at, 2 * edge + (edge < len(days) and days[edge] == day), *numbers)
+                key = (at, entry.span(day), *numbers)
                 check = answers.get(key, MISSING)
                 if check is MISSING:
                     check = answers[key] = self._answer(entry, action, parts, key[1:])
