@@ -76,6 +76,28 @@ def test_an_engine_from_the_snapshot_answers_as_one_from_the_kept_answers(tmp_pa
     assert _decided(PolicyEngine(in_memory), questions) == from_kept
 
 
+def test_the_rows_of_other_days_are_unpickled_only_when_such_a_day_is_asked(tmp_path, monkeypatch):
+    stored = _built(tmp_path / "bundled")
+    questions = _bundled_questions()
+    later = [(known_by, action) for known_by, action in questions if known_by is not None]
+    today = [(known_by, action) for known_by, action in questions if known_by is None]
+    assert later and today
+    expected = _decided(PolicyEngine(stored, facts=Facts(stored)), later)
+    unpickled = []
+    loads = snapshot.pickle.loads
+
+    def counted(data):
+        unpickled.append(len(data))
+        return loads(data)
+
+    monkeypatch.setattr(snapshot.pickle, "loads", counted)
+    engine = PolicyEngine(stored)
+    _decided(engine, today)
+    assert len(unpickled) == 1  # the facts, not the rows they were built from
+    assert _decided(engine, later) == expected
+    assert len(unpickled) == 2 and unpickled[1] < unpickled[0]
+
+
 def test_a_generated_world_decides_alike_from_its_snapshot(tmp_path):
     generate(tmp_path / "world", triples=20_000, seed=5)
     stored = _built(tmp_path / "store", [tmp_path / "world"])

@@ -32,7 +32,7 @@ True
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -48,7 +48,7 @@ from graph.policy.records import CONFIDENCE_ORDER, DateReading, Fact, RuleKind, 
 from graph.queries import get_query, run_query
 from graph.results import short
 
-__all__ = ["Constraint", "Facts", "Knowledge", "Rule", "StatementLines"]
+__all__ = ["Constraint", "Facts", "Knowledge", "Rule", "SourceRows", "StatementLines"]
 
 Edge = tuple[Node, URIRef, Node]
 #: a policy's statements: the first day each may have been said, and (that day, the statement
@@ -252,6 +252,64 @@ def _chains(
     return found
 
 
+class SourceRows:
+    """The rows a day's knowledge is built from: rules, policies and statements, as read.
+
+    Either the rows themselves or, from an engine's snapshot (:mod:`graph.policy.snapshot`),
+    a function that reads them on first use: the knowledge of every day is kept in the
+    snapshot, and most engines never build another day's.
+
+    Examples
+    --------
+    >>> rows = SourceRows(rules=[], policies=[{"g": None}], statements=[])
+    >>> later = SourceRows.later(lambda: (rows.rules, rows.policies, rows.statements))
+    >>> later.policies
+    [{'g': None}]
+    """
+
+    def __init__(
+        self,
+        *,
+        rules: list[dict[str, Any]],
+        policies: list[dict[str, Any]],
+        statements: list[dict[str, Any]],
+    ):
+        self._rows: tuple[list[dict[str, Any]], ...] | None = (rules, policies, statements)
+        self._read: Callable[[], tuple[list[dict[str, Any]], ...]] | None = None
+
+    @classmethod
+    def later(cls, read: Callable[[], tuple[list[dict[str, Any]], ...]]) -> SourceRows:
+        """Rows that ``read`` gives (rules, policies, statements) on first use."""
+        made = cls(rules=[], policies=[], statements=[])
+        made._rows, made._read = None, read
+        return made
+
+    def _all(self) -> tuple[list[dict[str, Any]], ...]:
+        if self._rows is None:
+            assert self._read is not None  # one of the two is always set
+            self._rows, self._read = self._read(), None
+        return self._rows
+
+    @property
+    def rules(self) -> list[dict[str, Any]]:
+        """Each rule's parts (``engine-rules``)."""
+        return self._all()[0]
+
+    @property
+    def policies(self) -> list[dict[str, Any]]:
+        """Each policy's parts (``engine-policies``)."""
+        return self._all()[1]
+
+    @property
+    def statements(self) -> list[dict[str, Any]]:
+        """What was said about each policy (``policy-statements``)."""
+        return self._all()[2]
+
+    def as_tuple(self) -> tuple[list[dict[str, Any]], ...]:
+        """The rows: rules, policies, statements (read now if they were not yet)."""
+        return self._all()
+
+
 class Facts:
     """Every statement the engine reads, each with the graphs that make it; read once.
 
@@ -281,9 +339,11 @@ class Facts:
             if edge[0] in self.vocabulary and edge[1] in _VOCABULARY:
                 graphs.intersection_update({str(ONTOLOGY_IRI)})
         #: each row with the graph (``g``) that states it
-        self._rule_rows = [row for row in self._rows("engine-rules") if row["g"] is not None]
-        self._policy_rows = [row for row in self._rows("engine-policies") if row["g"] is not None]
-        self._statement_rows = self._rows("policy-statements")
+        self.source_rows = SourceRows(
+            rules=[row for row in self._rows("engine-rules") if row["g"] is not None],
+            policies=[row for row in self._rows("engine-policies") if row["g"] is not None],
+            statements=self._rows("policy-statements"),
+        )
         self._views: dict[tuple[date | None, DateReading], Knowledge] = {}
 
     def __getstate__(self) -> dict[str, Any]:
@@ -389,7 +449,7 @@ class Facts:
         grantors: dict[URIRef, set[URIRef]] = defaultdict(set)
         revoked_by: dict[Node, dict[URIRef, tuple[str, ...]]] = defaultdict(dict)
         said: dict[tuple[Node, Node], dict[str, list[Node]]] = defaultdict(lambda: defaultdict(list))
-        for row in self._policy_rows:
+        for row in self.source_rows.policies:
             if not ok(row["g"]):
                 continue
             policy, part, value = row["policy"], str(row["part"]), row["value"]
@@ -434,7 +494,7 @@ class Facts:
 
     def _statements(self, ok: Any) -> dict[URIRef, list[dict[str, Any]]]:
         found: dict[URIRef, list[dict[str, Any]]] = defaultdict(list)
-        for row in self._statement_rows:
+        for row in self.source_rows.statements:
             if row["source"] is not None and ok(row["source"]) and isinstance(row["policy"], URIRef):
                 found[row["policy"]].append(row)
         return dict(found)
@@ -451,7 +511,7 @@ class Facts:
         logical: dict[Node, dict[tuple[Node, URIRef], dict[Node, dict[str, Any]]]] = defaultdict(
             lambda: defaultdict(dict)
         )
-        for v in self._rule_rows:
+        for v in self.source_rows.rules:
             if not ok(v["g"]):
                 continue
             rule, part, constraint = v["rule"], str(v["part"]), v["constraint"]
