@@ -28,9 +28,7 @@ Examples
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import networkx as nx
@@ -38,6 +36,7 @@ from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import Node
 
+from graph import collector
 from graph.backend import Backend, backend
 from graph.kept import kept_rows
 from graph.namespaces import ODRL2, ONTOLOGY_IRI, PG, PREFIXES, PROV
@@ -301,7 +300,7 @@ def to_networkx(dataset: Dataset, *, include_ontology: bool = False) -> nx.Multi
     graph = nx.MultiDiGraph(name="policygraph entities")
     entities = _Entities(graph)
     ontology = str(ONTOLOGY_IRI)
-    with _collector_paused():
+    with collector.paused():
         read = [(g, triples, entities.index(g, triples)) for g, triples in read_graphs(dataset)]
         sources = []
         for source, triples, qualifiers in read:
@@ -310,23 +309,6 @@ def to_networkx(dataset: Dataset, *, include_ontology: bool = False) -> nx.Multi
                 entities.project(source, triples, qualifiers)
     graph.graph["sources"] = sorted(sources)
     return graph
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """CPython's cyclic collector held off while a projection is built.
-
-    A projection makes millions of objects that hold no reference cycle (dictionaries,
-    lists and tuples of text), so reference counting frees all it drops; the collector would
-    only scan them again and again as they grow (about a seventh of the time at 10^6 triples).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _main_type(types: list[str]) -> str:

@@ -220,6 +220,40 @@ def test_deciding_and_explaining_make_no_reference_cycles(generated):
     assert unreachable == 0
 
 
+def test_a_days_knowledge_and_its_rules_are_made_with_the_collector_off_and_leave_no_garbage(generated):
+    """The engine holds CPython's collector off while it builds a day's knowledge and
+    prepares its rules; that is sound as long as they leave no reference cycle to free, and
+    the collector is back as it was once the engine is built."""
+    import gc
+
+    from graph.policy.facts import Facts
+
+    _, corpus = generated
+    seen = []
+    facts_view = Facts.view
+
+    def view(self, *args, **kwargs):
+        seen.append(gc.isenabled())
+        return facts_view(self, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Facts, "view", view)
+        engine = PolicyEngine(corpus.dataset)
+    assert seen == [False] and gc.isenabled()
+    starts = sorted(start.last for rule in engine.rules if (start := engine.policy_start(rule.policy)))
+    day = starts[len(starts) // 2]  # half the reports published by then
+    gc.collect()
+    gc.disable()  # nothing is collected before the count below
+    try:
+        earlier = engine.as_known_by(day)  # another day's knowledge, its rules prepared
+        assert not gc.isenabled()  # left as it was
+        assert 0 < len(earlier.rules) < len(engine.rules)
+        unreachable = gc.collect()
+    finally:
+        gc.enable()
+    assert unreachable == 0
+
+
 def test_too_few_triples_and_the_command(tmp_path):
     with pytest.raises(ValueError, match="at least 1,000"):
         generate(tmp_path / "x", triples=10)

@@ -78,6 +78,7 @@ from rdflib import Dataset, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
+from graph import collector
 from graph.dates import Period, period, started_by
 from graph.namespaces import ODRL2, PG
 from graph.policy.constraints import KINDS, NEGATIVE, day_points, order_of
@@ -175,13 +176,16 @@ class PolicyEngine:
         if facts is None:
             from graph.policy import snapshot
 
+            # not with the collector held off: a query rdflib runs may leave reference cycles
             facts = snapshot.read(dataset) or Facts(dataset)
             fresh = True
         else:
             fresh = False
         self.facts = facts
         self.known_by = known_by
-        self.knowledge: Knowledge = self.facts.view(known_by, reading=self.dates)
+        # a day's knowledge, and preparing its rules (below), make millions of objects and no garbage
+        with collector.paused():
+            self.knowledge: Knowledge = self.facts.view(known_by, reading=self.dates)
         k = self.knowledge
         #: constraints live as long as their knowledge: by id, a number shared by equal constraints
         #: (kept with the knowledge, so that engines sharing it number them alike) and what they read
@@ -227,6 +231,7 @@ class PolicyEngine:
             # sight from now on, so that a collection during a decision does not rescan them
             gc.freeze()
 
+    @collector.paused()
     def _tables(self, k: Knowledge) -> None:
         """The rules by assignee, and the decision tables, empty."""
         #: assignee -> target -> action -> its rules in explanation order
@@ -245,6 +250,7 @@ class PolicyEngine:
         self._fixed_numbers: dict[tuple[int, ...], int] = {}
         self._evaluations: dict[tuple[Any, ...], tuple[RuleCheck, Any, tuple[Fact, ...]] | None] = {}
 
+    @collector.paused()
     def _prepare(self, k: Knowledge) -> None:
         """Number each rule, and set what deciding reads of it.
 

@@ -46,6 +46,7 @@ from typing import Any
 import rdflib
 from rdflib import BNode, Dataset, Literal, URIRef
 
+from graph import collector
 from graph.backend import store_folder, stored_blank, stored_iri
 from graph.kept import ENGINE_FILE, FILE
 from graph.output import atomic_write
@@ -126,14 +127,9 @@ def _loads(data: bytes | memoryview) -> Any:
     They live as long as the engine that reads them: left in its sight, the first
     collection after this one would scan them all.
     """
-    collecting = gc.isenabled()
-    gc.disable()  # millions of objects, none of them garbage
-    try:
+    with collector.paused():  # millions of objects, none of them garbage
         found = pickle.loads(data)
         gc.freeze()
-    finally:
-        if collecting:
-            gc.enable()
     return found
 
 
@@ -184,10 +180,11 @@ def write(dataset: Dataset, folder: Path) -> Path | None:
     if key is None or header is None:
         return None
     # reads the facts and prepares the day's rules for deciding (given the facts, the engine
-    # leaves the collector alone: what it read is garbage once written)
-    facts = Facts(dataset)
-    PolicyEngine(dataset, facts=facts)
-    payload = header + dumps(facts)
+    # does not freeze them: what it read is garbage once written)
+    with collector.paused():  # millions of objects, none of them garbage
+        facts = Facts(dataset)
+        PolicyEngine(dataset, facts=facts)
+        payload = header + dumps(facts)
     path = Path(folder) / ENGINE_FILE
     atomic_write(path, _MAGIC + hmac.new(key, payload, hashlib.sha256).digest() + payload)
     return path
