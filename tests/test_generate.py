@@ -199,25 +199,33 @@ def test_an_engine_sets_what_it_keeps_out_of_the_collectors_sight(generated, mon
     assert answers == [fresh.decide(action).as_dict() for action in asked]
 
 
+def _unreachable_after(work) -> int:
+    """How many objects ``work`` leaves in reference cycles (the collector off meanwhile)."""
+    import gc
+
+    gc.collect()
+    gc.disable()  # nothing is collected (or frozen) before the count below
+    try:
+        work()
+        return gc.collect()
+    finally:
+        gc.enable()
+
+
 def test_deciding_and_explaining_make_no_reference_cycles(generated):
     """What an engine freezes is collected only in its young generations first: that leaks
     nothing as long as deciding, and reading a decision whole, leave no reference cycle."""
-    import gc
 
     _, corpus = generated
     engine = PolicyEngine(corpus.dataset)
     asked = _asked(engine)
-    gc.collect()
-    gc.disable()  # nothing is collected (or frozen) before the count below
-    try:
+
+    def decide_and_read() -> None:
         decisions = [engine.decide(action) for action in asked]
         read = [(d.text(), d.as_dict(), d.rules) for d in decisions]
         assert sum(len(rules) for _, _, rules in read) > len(asked)
-        del decisions, read
-        unreachable = gc.collect()
-    finally:
-        gc.enable()
-    assert unreachable == 0
+
+    assert _unreachable_after(decide_and_read) == 0
 
 
 def test_a_days_knowledge_and_its_rules_are_made_with_the_collector_off_and_leave_no_garbage(generated):
@@ -242,16 +250,13 @@ def test_a_days_knowledge_and_its_rules_are_made_with_the_collector_off_and_leav
     assert seen == [False] and gc.isenabled()
     starts = sorted(start.last for rule in engine.rules if (start := engine.policy_start(rule.policy)))
     day = starts[len(starts) // 2]  # half the reports published by then
-    gc.collect()
-    gc.disable()  # nothing is collected before the count below
-    try:
+
+    def build_another_day() -> None:
         earlier = engine.as_known_by(day)  # another day's knowledge, its rules prepared
         assert not gc.isenabled()  # left as it was
         assert 0 < len(earlier.rules) < len(engine.rules)
-        unreachable = gc.collect()
-    finally:
-        gc.enable()
-    assert unreachable == 0
+
+    assert _unreachable_after(build_another_day) == 0
 
 
 def test_too_few_triples_and_the_command(tmp_path):

@@ -284,30 +284,27 @@ class SourceRows:
         made._rows, made._read = None, read
         return made
 
-    def _all(self) -> tuple[list[dict[str, Any]], ...]:
-        if self._rows is None:
-            assert self._read is not None  # one of the two is always set
-            self._rows, self._read = self._read(), None
-        return self._rows
-
     @property
     def rules(self) -> list[dict[str, Any]]:
         """Each rule's parts (``engine-rules``)."""
-        return self._all()[0]
+        return self.as_tuple()[0]
 
     @property
     def policies(self) -> list[dict[str, Any]]:
         """Each policy's parts (``engine-policies``)."""
-        return self._all()[1]
+        return self.as_tuple()[1]
 
     @property
     def statements(self) -> list[dict[str, Any]]:
         """What was said about each policy (``policy-statements``)."""
-        return self._all()[2]
+        return self.as_tuple()[2]
 
     def as_tuple(self) -> tuple[list[dict[str, Any]], ...]:
         """The rows: rules, policies, statements (read now if they were not yet)."""
-        return self._all()
+        if self._rows is None:
+            assert self._read is not None  # one of the two is always set
+            self._rows, self._read = self._read(), None
+        return self._rows
 
 
 class Facts:
