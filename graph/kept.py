@@ -2,15 +2,18 @@
 
 A store on disk is written whole by ``policygraph build SOURCES --store oxigraph:DIR``: the
 build runs the queries in :data:`KEPT` once, in Oxigraph, and writes their rows into the
-store's folder (``policygraph-kept.json``). The only other writer, an update served with
-``--allow-update``, drops them (:func:`forget`), so a kept answer never goes stale.
+store's folder, one file per query in ``policygraph-kept/``, listed in ``policygraph-kept.json``
+with the SHA-256 of each. The only other writer, an update served with ``--allow-update``,
+drops them (:func:`forget`), so a kept answer never goes stale.
 Those are the queries read whole: the actor relations (the actor view) and what the
 policy engine reads when it starts. A reader asks
 :func:`kept_rows` (each value as text) or :func:`kept_terms` (as rdflib terms); it gets
 None, and runs the query, for any other store, or when the query's text is not the one
-that was kept (a newer policygraph).
+that was kept (a newer policygraph), or its file is not the one listed.
 
-Each distinct term is written once; a row is a list of term numbers (-1 for unbound).
+A reader reads the file of the query it asks for alone: the actor view does not parse the
+engine's rules. In a file each distinct term is written once; a row is a list of term
+numbers (-1 for unbound).
 
 Examples
 --------
@@ -45,7 +48,7 @@ from graph.namespaces import PREFIXES
 from graph.output import atomic_write
 from graph.queries import get_query
 
-__all__ = ["ENGINE_FILE", "FILE", "KEPT", "forget", "keep", "kept_rows", "kept_terms"]
+__all__ = ["ENGINE_FILE", "FILE", "FOLDER", "KEPT", "forget", "keep", "kept_rows", "kept_terms"]
 
 #: the library queries whose answers a store keeps: those read whole, by a view or the engine
 KEPT = (
@@ -57,7 +60,10 @@ KEPT = (
     "engine-sources",
     "policy-statements",
 )
+#: the list of the kept answers: for each query, its text's fingerprint and its file's SHA-256
 FILE = "policygraph-kept.json"
+#: the folder of the kept answers, one file per query (``NAME.json``)
+FOLDER = "policygraph-kept"
 #: the policy engine's facts read from the kept answers (see :mod:`graph.policy.snapshot`)
 ENGINE_FILE = "policygraph-engine.pickle"
 _T = TypeVar("_T")
@@ -271,41 +277,71 @@ def keep(store: Any, folder: Path) -> Path:
     strings, and for dates written alike (the readers need no more).
 
     Oxigraph runs the queries two at a time and writes their rows as SPARQL TSV, without
-    holding the GIL, while this thread numbers the terms of those already written (in the
-    order of :data:`KEPT`, so the same store keeps the same numbers). A query whose TSV
-    holds a form this reader does not know is read term by term instead.
+    holding the GIL, while this thread numbers the terms of those already written (the
+    same store keeps the same numbers). A query whose TSV holds a form this reader does
+    not know is read term by term instead.
+
+    Each query's rows go to their own file in :data:`FOLDER`, then the list of them,
+    :data:`FILE`, is written: the answers a reader finds are those of one build.
     """
     texts = {name: _unordered(get_query(name).text) for name in KEPT}
-    numbers: dict[str, int] = {}
-    answers: dict[str, Any] = {}
+    listed: dict[str, Any] = {}
+    kept: dict[str, _Kept] = {}
+    (Path(folder) / FOLDER).mkdir(exist_ok=True)
     with ThreadPoolExecutor(max_workers=2) as pool:
         # the longest first, so that the others run beside it
         started = sorted(KEPT, key=lambda name: name != _LONGEST)
         written = {name: pool.submit(_tsv, store, texts[name][0]) for name in started}
         for name in KEPT:
             text, order = texts[name]
+            numbers: dict[str, int] = {}
             try:
                 variables, rows = _tsv_rows(written.pop(name).result(), numbers)
             except ValueError:
                 variables, rows = _iterated_rows(store, text, numbers)
+            terms = list(numbers)
             if order:
-                rows = _ordered(rows, variables, order, list(numbers))
-            answers[name] = {"fingerprint": _fingerprint(name), "variables": variables, "rows": rows}
+                rows = _ordered(rows, variables, order, terms)
+            data = json.dumps({"variables": variables, "terms": terms, "rows": rows}, separators=(",", ":"))
+            encoded = data.encode("utf-8")
+            atomic_write(_file(folder, name), encoded)
+            listed[name] = {"fingerprint": _fingerprint(name), "sha256": _digest(encoded)}
+            kept[name] = _Kept(variables, rows, terms)
     path = Path(folder) / FILE
-    terms = list(numbers)
-    document = {"terms": terms, "answers": answers}
-    atomic_write(path, json.dumps(document, separators=(",", ":")).encode("utf-8"))
-    _remember(path, _Kept(answers, terms))  # read next by the engine's snapshot: not parsed again
+    atomic_write(path, json.dumps({"answers": listed}, indent=1, sort_keys=True).encode("utf-8"))
+    _READ.clear()
+    _READ[_stamp(path)] = _Store(listed, kept)  # read next by the engine's snapshot: not parsed again
     return path
+
+
+def _file(folder: Path, name: str) -> Path:
+    return Path(folder) / FOLDER / f"{name}.json"
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 @dataclass
 class _Kept:
-    answers: dict[str, Any]
+    """One kept answer: its variables, its rows of term numbers, and the code of each number."""
+
+    variables: list[str]
+    rows: list[list[int]]
     codes: list[str]
 
 
-_READ: dict[tuple[Path, int, int], _Kept] = {}
+@dataclass
+class _Store:
+    """A store's kept answers: the list of them, and each answer once it is read."""
+
+    listed: dict[str, Any]
+    answers: dict[str, _Kept]
+
+
+#: the kept answers of one store (the key tells one writing of its list from another), each
+#: query's read when first asked; one store's at a time, as they can be large
+_READ: dict[tuple[Path, int, int], _Store] = {}
 
 
 def _stamp(path: Path) -> tuple[Path, int, int]:
@@ -314,23 +350,34 @@ def _stamp(path: Path) -> tuple[Path, int, int]:
     return path, status.st_mtime_ns, status.st_size
 
 
-def _remember(path: Path, kept: _Kept) -> None:
-    _READ.clear()  # one store's answers at a time: they can be large
-    _READ[_stamp(path)] = kept
-
-
 def forget(folder: Path) -> None:
     """Drop the answers kept in a store's folder, and the engine's facts read from them.
 
     The store changed, so they may not hold. The queries run instead, until
     ``policygraph build`` keeps them again.
     """
-    for name in (FILE, ENGINE_FILE):
+    for name in (FILE, ENGINE_FILE):  # the list first: a reader finds no answer listed
         (Path(folder) / name).unlink(missing_ok=True)
+    for name in KEPT:
+        _file(folder, name).unlink(missing_ok=True)
     _READ.clear()
 
 
-def _answer(dataset: Dataset, name: str) -> tuple[_Kept, dict[str, Any]] | None:
+def _read(folder: Path, listed: Any, name: str) -> _Kept | None:
+    """The answer of ``name`` from its file, if it is the file listed and its text's query is ours."""
+    if not isinstance(listed, dict) or listed.get("fingerprint") != _fingerprint(name):
+        return None
+    try:
+        data = _file(folder, name).read_bytes()
+        if _digest(data) != listed["sha256"]:
+            return None  # not the file the list was written with
+        document = json.loads(data)
+        return _Kept(document["variables"], document["rows"], document["terms"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # unreadable: the query runs instead
+
+
+def _answer(dataset: Dataset, name: str) -> _Kept | None:
     folder = store_folder(dataset)
     if folder is None:
         return None
@@ -342,27 +389,30 @@ def _answer(dataset: Dataset, name: str) -> tuple[_Kept, dict[str, Any]] | None:
     kept = _READ.get(stamp)
     if kept is None:
         try:
-            document = json.loads(path.read_bytes())
-            kept = _Kept(document["answers"], document["terms"])
+            listed = json.loads(path.read_bytes())["answers"]
         except (OSError, ValueError, KeyError, TypeError):
-            return None  # unreadable: the query runs instead
-        _remember(path, kept)
+            return None  # unreadable: the queries run instead
+        if not isinstance(listed, dict):
+            return None
+        _READ.clear()
+        kept = _READ[stamp] = _Store(listed, {})
     answer = kept.answers.get(name)
-    if not isinstance(answer, dict) or answer.get("fingerprint") != _fingerprint(name):
-        return None
-    return kept, answer
+    if answer is None:
+        answer = _read(folder, kept.listed.get(name), name)
+        if answer is not None:
+            kept.answers[name] = answer
+    return answer
 
 
 def _decoded(dataset: Dataset, name: str, decode: Callable[[str], _T]) -> list[dict[str, _T | None]] | None:
     """The kept rows of ``name``, each term decoded once, where it is first used."""
-    found = _answer(dataset, name)
-    if found is None:
+    kept = _answer(dataset, name)
+    if kept is None:
         return None
-    kept, answer = found
     decoded: dict[int, _T] = {}
-    variables, codes = answer["variables"], kept.codes
+    variables, codes = kept.variables, kept.codes
     rows: list[dict[str, _T | None]] = []
-    for row in answer["rows"]:
+    for row in kept.rows:
         values: list[_T | None] = []
         for number in row:
             if number < 0:

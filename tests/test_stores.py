@@ -303,6 +303,40 @@ def test_a_store_on_disk_keeps_the_actor_relations_it_was_built_with(on_disk, da
     assert kept_rows(open_corpus(None, StoreSpec.parse("oxigraph")).dataset, "actor-relations") is None
 
 
+def test_each_kept_answer_is_read_from_its_own_file_and_only_if_it_is_the_one_listed(on_disk, tmp_path):
+    """The actor view reads the actor relations' file alone; a file that is not the one the
+    list of kept answers names (another build's, or changed since) is not read: its query runs."""
+    import shutil
+
+    from graph.kept import FILE, FOLDER, KEPT, forget, kept_rows
+    from graph.project import actor_view
+
+    folder = tmp_path / "copy"
+    shutil.copytree(on_disk.path, folder)
+    files = sorted((folder / FOLDER).glob("*.json"))
+    assert [f.stem for f in files] == sorted(KEPT)
+    for file in files:
+        if file.stem != "actor-relations":
+            file.unlink()
+    copy = StoreSpec("oxigraph", path=str(folder))
+    stored = open_corpus(None, copy).dataset
+    kept = kept_rows(stored, "actor-relations")
+    assert kept is not None and len(kept) > 10
+    assert kept_rows(stored, "engine-rules") is None
+    edges = actor_view(open_corpus(None, on_disk).dataset).number_of_edges()
+    assert actor_view(stored).number_of_edges() == edges
+
+    folder = tmp_path / "changed"
+    shutil.copytree(on_disk.path, folder)
+    relations = folder / FOLDER / "actor-relations.json"
+    relations.write_text(relations.read_text().replace("authorises", "authorized"))  # another answer
+    stored = open_corpus(None, StoreSpec("oxigraph", path=str(folder))).dataset
+    assert kept_rows(stored, "actor-relations") is None
+    assert actor_view(stored).number_of_edges() == edges  # by the query
+    forget(folder)
+    assert not (folder / FILE).exists() and not list((folder / FOLDER).iterdir())
+
+
 def test_the_engine_on_a_store_on_disk_starts_from_its_kept_answers(on_disk, monkeypatch):
     from graph.kept import KEPT, kept_terms
     from graph.policy import facts
