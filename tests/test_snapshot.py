@@ -116,6 +116,15 @@ def test_a_generated_world_decides_alike_from_its_snapshot(tmp_path):
             actions.append(Action(actor=rule.assignee, weapon=systems[0], place=places[0], day=day))
     assert len(actions) > 50
     assert _explained(fresh, actions) == _explained(read, actions)
+    # equal constraints, source references and prepared constraints are one object each,
+    # in facts read from the kept answers and in facts read back from the snapshot
+    for engine in (fresh, read):
+        for held in (
+            [c for r in engine.rules for c in r.constraints],
+            [s for r in engine.rules for s in r.sources],
+            [r.prepared for r in engine.rules],
+        ):
+            assert len(held) > len(set(held)) == len({id(x) for x in held})
 
 
 def _no_unpickling(monkeypatch):

@@ -258,6 +258,9 @@ class PolicyEngine:
         its place in explanations.
         """
         times: dict[tuple[Node, Node | None], int] = {}
+        # rules with equal constraints share their tuples (as they share the constraints)
+        same: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        order: dict[int, tuple[Any, ...]] = {}  # each rule's place in explanations (its rank), by number
         for number, rule in enumerate(k.rules):
             rule.number = number
             start = self.policy_start(rule.policy)
@@ -266,8 +269,10 @@ class PolicyEngine:
             revoked = rule.iri in k.revoked_by
             rule.time_id = times.setdefault((rule.policy, rule.iri if revoked else None), len(times))
             texts = [(order_of(c.left), self._text_of(c), c) for c in rule.constraints]
-            rule.ordered = tuple(c for _, _, c in sorted(texts, key=lambda t: t[:2]))
-            rule.prepared = tuple((c, *self._constraint_number(c)) for c in rule.ordered)
+            ordered = tuple(c for _, _, c in sorted(texts, key=lambda t: t[:2]))
+            rule.ordered = same.setdefault(ordered, ordered)
+            prepared = tuple((c, *self._constraint_number(c)) for c in rule.ordered)
+            rule.prepared = same.setdefault(prepared, prepared)
             rule.label = rule.label or f"{rule.kind} of {k.label(rule.policy)}"
             rule.names = (
                 short(rule.iri) if isinstance(rule.iri, URIRef) else "",
@@ -275,7 +280,7 @@ class PolicyEngine:
                 k.label(rule.policy),
                 k.label(rule.grantor),
             )
-            rule.order = (
+            order[rule.number] = (
                 rule.kind is not RuleKind.PERMISSION,
                 str(start or ""),
                 str(rule.policy),
@@ -283,7 +288,7 @@ class PolicyEngine:
                 str(rule.iri) if isinstance(rule.iri, URIRef) else "",
                 sorted(text for _, text, _ in texts),
             )
-        for rank, rule in enumerate(sorted(k.rules, key=lambda r: r.order)):
+        for rank, rule in enumerate(sorted(k.rules, key=lambda r: order[r.number])):
             rule.rank = rank
         k.statement_lines = {policy: self._find_statement_lines(policy) for policy in k.statements}
         reads: dict[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]] = {}

@@ -35,7 +35,7 @@ from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.namespace import ORG, RDF, RDFS, SKOS
@@ -54,6 +54,7 @@ Edge = tuple[Node, URIRef, Node]
 #: a policy's statements: the first day each may have been said, and (that day, the statement
 #: in words), in that order
 StatementLines = tuple[tuple[date, ...], tuple[tuple[date, str], ...]]
+_T = TypeVar("_T")
 #: the predicates whose statements about an ontology term only the ontology may make
 _VOCABULARY = frozenset({RDFS.subClassOf, SKOS.broader, SKOS.inScheme, RDF.type})
 _WORDS = {
@@ -99,7 +100,6 @@ class Rule:
     label: str
     #: the sources that assert the rule, with their attribution and confidence
     sources: tuple[SourceRef, ...]
-    order: tuple[Any, ...] = ()
     #: set by the engine: the rule's number, and its constraints in explanation order
     number: int = 0
     ordered: tuple[Constraint, ...] = ()
@@ -535,6 +535,13 @@ class Facts:
                 c = members.setdefault(constraint, {"left": v["left"], "op": v["operator"], "values": set()})
                 c["values"].add(v["right"])
         rules = []
+        # equal constraints and source references are one object each: tens of thousands
+        # stand for hundreds of thousands in a large world, in memory and in the snapshot
+        one: dict[Any, Any] = {}
+
+        def shared(made: _T) -> _T:
+            return one.setdefault(made, made)  # type: ignore[no-any-return]
+
         for rule, link in links.items():
             fields = parts.get(rule, {})
             single = {name: _one(fields.get(name, set())) for name in ("assignee", "action", "target")}
@@ -553,16 +560,18 @@ class Facts:
                             assignee=single["assignee"],  # type: ignore[arg-type]
                             action=single["action"],  # type: ignore[arg-type]
                             target=single["target"],  # type: ignore[arg-type]
-                            constraints=tuple(_constraint(c) for c in constraints.get(rule, {}).values()),
+                            constraints=tuple(
+                                shared(_constraint(c)) for c in constraints.get(rule, {}).values()
+                            ),
                             logical=tuple(
-                                (junction, tuple(_constraint(c) for c in members.values()))
+                                (junction, tuple(shared(_constraint(c)) for c in members.values()))
                                 for (_, junction), members in sorted(
                                     logical.get(rule, {}).items(), key=lambda item: str(item[0][1])
                                 )
                             ),
                             label=str(_one(fields.get("label", set())) or ""),
                             sources=tuple(
-                                self._source_ref(graph, rule, policy, said)
+                                shared(self._source_ref(graph, rule, policy, said))
                                 for graph in sorted(link["graphs"], key=self._published)
                             ),
                         )
