@@ -372,7 +372,15 @@ def _read(folder: Path, listed: Any, name: str) -> _Kept | None:
         if _digest(data) != listed["sha256"]:
             return None  # not the file the list was written with
         document = json.loads(data)
-        return _Kept(document["variables"], document["rows"], document["terms"])
+        kept = _Kept(document["variables"], document["rows"], document["terms"])
+        rows = kept.rows
+        if rows and (
+            {len(row) for row in rows} != {len(kept.variables)}
+            or min(map(min, rows)) < -1
+            or max(map(max, rows)) >= len(kept.codes)
+        ):
+            return None  # rows of another width, or a term the file does not hold
+        return kept
     except (OSError, ValueError, KeyError, TypeError):
         return None  # unreadable: the query runs instead
 
@@ -405,25 +413,19 @@ def _answer(dataset: Dataset, name: str) -> _Kept | None:
 
 
 def _decoded(dataset: Dataset, name: str, decode: Callable[[str], _T]) -> list[dict[str, _T | None]] | None:
-    """The kept rows of ``name``, each term decoded once, where it is first used."""
+    """The kept rows of ``name``, each term decoded once.
+
+    A query's file numbers the terms its rows hold and no others, so each is decoded
+    first; -1 (unbound) reads the None placed after them. Each row's width and numbers
+    were checked when the file was read.
+    """
     kept = _answer(dataset, name)
     if kept is None:
         return None
-    decoded: dict[int, _T] = {}
-    variables, codes = kept.variables, kept.codes
-    rows: list[dict[str, _T | None]] = []
-    for row in kept.rows:
-        values: list[_T | None] = []
-        for number in row:
-            if number < 0:
-                values.append(None)
-                continue
-            value = decoded.get(number)
-            if value is None:
-                value = decoded[number] = decode(codes[number])
-            values.append(value)
-        rows.append(dict(zip(variables, values, strict=True)))
-    return rows
+    values: list[_T | None] = [decode(code) for code in kept.codes]
+    values.append(None)
+    get, variables = values.__getitem__, kept.variables
+    return [dict(zip(variables, map(get, row), strict=False)) for row in kept.rows]  # checked when read
 
 
 def kept_rows(dataset: Dataset, name: str) -> list[dict[str, str | None]] | None:

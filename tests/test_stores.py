@@ -305,7 +305,10 @@ def test_a_store_on_disk_keeps_the_actor_relations_it_was_built_with(on_disk, da
 
 def test_each_kept_answer_is_read_from_its_own_file_and_only_if_it_is_the_one_listed(on_disk, tmp_path):
     """The actor view reads the actor relations' file alone; a file that is not the one the
-    list of kept answers names (another build's, or changed since) is not read: its query runs."""
+    list of kept answers names (another build's, or changed since), or one whose rows name a
+    term it does not hold, is not read: its query runs."""
+    import hashlib
+    import json
     import shutil
 
     from graph.kept import FILE, FOLDER, KEPT, forget, kept_rows
@@ -333,6 +336,19 @@ def test_each_kept_answer_is_read_from_its_own_file_and_only_if_it_is_the_one_li
     stored = open_corpus(None, StoreSpec("oxigraph", path=str(folder))).dataset
     assert kept_rows(stored, "actor-relations") is None
     assert actor_view(stored).number_of_edges() == edges  # by the query
+    # a listed file whose rows name a term it does not hold is not read either
+    folder = tmp_path / "broken"
+    shutil.copytree(on_disk.path, folder)
+    relations = folder / FOLDER / "actor-relations.json"
+    document = json.loads(relations.read_text())
+    document["rows"][0][0] = len(document["terms"])
+    relations.write_text(json.dumps(document))
+    listed = json.loads((folder / FILE).read_text())
+    listed["answers"]["actor-relations"]["sha256"] = hashlib.sha256(relations.read_bytes()).hexdigest()
+    (folder / FILE).write_text(json.dumps(listed))
+    stored = open_corpus(None, StoreSpec("oxigraph", path=str(folder))).dataset
+    assert kept_rows(stored, "actor-relations") is None
+    assert actor_view(stored).number_of_edges() == edges
     forget(folder)
     assert not (folder / FILE).exists() and not list((folder / FOLDER).iterdir())
 
