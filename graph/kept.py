@@ -309,8 +309,7 @@ def keep(store: Any, folder: Path) -> Path:
             kept[name] = _Kept(variables, rows, terms)
     path = Path(folder) / FILE
     atomic_write(path, json.dumps({"answers": listed}, indent=1, sort_keys=True).encode("utf-8"))
-    _READ.clear()
-    _READ[_stamp(path)] = _Store(listed, kept)  # read next by the engine's snapshot: not parsed again
+    _remember(_stamp(path), _Store(listed, kept))  # read next by the engine's snapshot: not parsed again
     return path
 
 
@@ -340,7 +339,7 @@ class _Store:
 
 
 #: the kept answers of one store (the key tells one writing of its list from another), each
-#: query's read when first asked; one store's at a time, as they can be large
+#: query's read when first asked
 _READ: dict[tuple[Path, int, int], _Store] = {}
 
 
@@ -348,6 +347,12 @@ def _stamp(path: Path) -> tuple[Path, int, int]:
     """What tells one writing of a file from another: its path, time and size (OSError if it is gone)."""
     status = path.stat()
     return path, status.st_mtime_ns, status.st_size
+
+
+def _remember(stamp: tuple[Path, int, int], held: _Store) -> _Store:
+    _READ.clear()  # one store's answers at a time: they can be large
+    _READ[stamp] = held
+    return held
 
 
 def forget(folder: Path) -> None:
@@ -394,21 +399,20 @@ def _answer(dataset: Dataset, name: str) -> _Kept | None:
         stamp = _stamp(path)
     except OSError:
         return None
-    kept = _READ.get(stamp)
-    if kept is None:
+    held = _READ.get(stamp)
+    if held is None:
         try:
             listed = json.loads(path.read_bytes())["answers"]
         except (OSError, ValueError, KeyError, TypeError):
             return None  # unreadable: the queries run instead
         if not isinstance(listed, dict):
             return None
-        _READ.clear()
-        kept = _READ[stamp] = _Store(listed, {})
-    answer = kept.answers.get(name)
+        held = _remember(stamp, _Store(listed, {}))
+    answer = held.answers.get(name)
     if answer is None:
-        answer = _read(folder, kept.listed.get(name), name)
+        answer = _read(folder, held.listed.get(name), name)
         if answer is not None:
-            kept.answers[name] = answer
+            held.answers[name] = answer
     return answer
 
 
