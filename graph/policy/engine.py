@@ -68,6 +68,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import gc
+import itertools
 import operator
 from collections import defaultdict
 from collections.abc import Iterable
@@ -676,7 +677,7 @@ class PolicyEngine:
             covering = self._covering(action.weapon, supplier)
             actions = {action.action, *k.broader.get(action.action, {})}
             assignees = {action.actor, *k.states.get(action.actor, {})}
-            found = []
+            lists = []
             for assignee in assignees:
                 by_target = self._by_assignee.get(assignee)
                 if by_target is None:
@@ -684,9 +685,9 @@ class PolicyEngine:
                 for target in covering:
                     by_action = by_target.get(target)
                     if by_action is not None:
-                        for each in actions:
-                            found += by_action.get(each, ())
-            found.sort(key=_RANK)
+                        lists += [by_action[each] for each in actions if each in by_action]
+            # each list is in explanation order already: only several need sorting together
+            found = list(lists[0]) if len(lists) == 1 else sorted(itertools.chain(*lists), key=_RANK)
             self._candidates[key] = found
         return found
 
@@ -803,13 +804,15 @@ class PolicyEngine:
         entry: Entry,
         action: Action,
         parts: dict[tuple[str, ...] | None, int],
+        asked: dict[int, ConstraintCheck],
         key: tuple[int, ...] | None = None,
     ) -> RuleCheck | None:
         """An entry's rule checked for an action, or None when it does not apply.
 
-        With ``key`` (the entry's span of days and the parts it reads), the rule's
-        check is shared with the other tables that hold the rule with the same answers on
-        the fixed parts: only its authority, which depends on the weapon, is its own.
+        ``parts`` and ``asked`` are the action's, as for :meth:`_evaluated`. With ``key``
+        (the entry's span of days and the parts it reads), the rule's check is shared with
+        the other tables that hold the rule with the same answers on the fixed parts: only
+        its authority, which depends on the weapon, is its own.
         """
         shared = None if key is None else (entry.rule.number, entry.fixed, *key)
         found: tuple[RuleCheck, Any, tuple[Fact, ...]] | None = (
@@ -817,7 +820,7 @@ class PolicyEngine:
         )
         if found is MISSING:
             found = None
-            evaluated = self._evaluated(entry.rule, action, parts, failing=False)
+            evaluated = self._evaluated(entry.rule, action, parts, asked, failing=False)
             if evaluated is not None:
                 check = self._finished(entry.rule, action.day, entry.authority, evaluated)
                 if check.applies is not False:
@@ -854,8 +857,12 @@ class PolicyEngine:
         action: Action,
         authority: tuple[Authority, str, tuple[Fact, ...]] | None,
         parts: dict[tuple[str, ...] | None, int] | None = None,
+        asked: dict[int, ConstraintCheck] | None = None,
     ) -> RuleCheck:
-        """One rule for one action. Remembered: rules recur from one question to the next."""
+        """One rule for one action. Remembered: rules recur from one question to the next.
+
+        ``parts`` and ``asked`` are the action's, when it has them (see :meth:`_evaluated`).
+        """
         parts = {} if parts is None else parts
         k = self.knowledge
         number = rule.number
@@ -877,19 +884,28 @@ class PolicyEngine:
                     authority=Authority.NONE,
                     authority_reason=reason,
                     facts=(),
+                    has_open=False,
                 )
             return found
-        evaluated = self._evaluated(rule, action, parts, failing=True)
+        evaluated = self._evaluated(rule, action, parts, {} if asked is None else asked, failing=True)
         assert evaluated is not None  # failing rules are kept
         return self._finished(rule, action.day, authority, evaluated)
 
     def _evaluated(
-        self, rule: Rule, action: Action, parts: dict[tuple[str, ...] | None, int], *, failing: bool
+        self,
+        rule: Rule,
+        action: Action,
+        parts: dict[tuple[str, ...] | None, int],
+        asked: dict[int, ConstraintCheck],
+        *,
+        failing: bool,
     ) -> tuple[int, _TimeStatus, tuple[ConstraintCheck, ...]] | None:
         """Whether a rule is in force on the day, and its constraints checked.
 
         With the number of the time answer. Unless ``failing``, None as soon as either
-        rules the rule out.
+        rules the rule out. ``parts`` numbers the parts of the action (see :meth:`_part_of`);
+        ``asked`` keeps its answer to each constraint by the constraint's number: the rules
+        of one question share most of their constraints.
         """
         time_number, status = self._time_status(rule, action.day)
         if status[0] is False:
@@ -897,10 +913,13 @@ class PolicyEngine:
         checked = self._checked
         found_checks = []
         for constraint, shared, reads in rule.prepared:
-            key = shared << 24 | self._part(shared, reads, constraint, action, parts)
-            check = checked.get(key)
+            check = asked.get(shared)
             if check is None:
-                check = self._check_anew(constraint, action, key)
+                key = shared << 24 | self._part(shared, reads, constraint, action, parts)
+                check = checked.get(key)
+                if check is None:
+                    check = self._check_anew(constraint, action, key)
+                asked[shared] = check
             if not failing and check.status is Status.FAILED:
                 return None
             found_checks.append(check)
@@ -923,9 +942,10 @@ class PolicyEngine:
         key = (rule.number, time_number, said, id(authority), *map(id, checks))
         found = self._rule_checks.get(key)
         if found is None:
+            statuses = {c.status for c in checks}
             applies: bool | None = False
-            if in_force is not False and not any(c.status is Status.FAILED for c in checks):
-                undecided = in_force is None or any(c.status is Status.UNKNOWN for c in checks)
+            if in_force is not False and Status.FAILED not in statuses:
+                undecided = in_force is None or Status.UNKNOWN in statuses
                 applies = None if undecided else True
             if len(self._rule_checks) > 200_000:
                 self._rule_checks.clear()
@@ -939,6 +959,7 @@ class PolicyEngine:
                 authority=authority[0],
                 authority_reason=authority[1],
                 facts=time_facts + authority[2],
+                has_open=Status.OPEN in statuses,
             )
         return found
 
@@ -954,6 +975,7 @@ class PolicyEngine:
         authority: Authority,
         authority_reason: str,
         facts: tuple[Fact, ...],
+        has_open: bool,
     ) -> RuleCheck:
         name, policy, policy_label, grantor = rule.names
         return RuleCheck.of(
@@ -973,7 +995,7 @@ class PolicyEngine:
                 "authority": authority,
                 "authority_reason": authority_reason,
                 "facts": facts,
-                "has_open": any(c.status is Status.OPEN for c in checks),
+                "has_open": has_open,
             }
         )
 
@@ -1047,6 +1069,7 @@ class PolicyEngine:
         candidates = self._candidate_rules(action, supplier)
         day = action.day
         parts: dict[tuple[str, ...] | None, int] = {}
+        asked: dict[int, ConstraintCheck] = {}  # its answer to each constraint, by number
         #: what an entry reads -> the numbers of those parts of this action
         numbered: dict[tuple[tuple[str, ...], ...], tuple[int, ...]] = {}
         found = []
@@ -1059,7 +1082,7 @@ class PolicyEngine:
                 continue
             reads = entry.reads
             if reads is None:
-                check = self._answer(entry, action, parts)
+                check = self._answer(entry, action, parts, asked)
             else:
                 numbers = numbered.get(reads)
                 if numbers is None:
@@ -1067,14 +1090,15 @@ class PolicyEngine:
                 key = (at, entry.span(day), *numbers)
                 check = answers.get(key, MISSING)
                 if check is MISSING:
-                    check = answers[key] = self._answer(entry, action, parts, key[1:])
+                    check = answers[key] = self._answer(entry, action, parts, asked, key[1:])
             if check is not None:
                 found.append(check)
         applying = tuple(found)
 
         def considered() -> tuple[RuleCheck, ...]:
             return tuple(
-                self._rule_check(rule, action, authorities.get(rule.grantor), parts) for rule in candidates
+                self._rule_check(rule, action, authorities.get(rule.grantor), parts, asked)
+                for rule in candidates
             )
 
         outcome, reasons, strategy, alternatives, caveats = self._outcome(applying, day)
