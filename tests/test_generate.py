@@ -186,7 +186,7 @@ def test_an_engine_sets_what_it_keeps_out_of_the_collectors_sight(generated, mon
     from graph.policy import engine as engine_module
 
     _, corpus = generated
-    monkeypatch.setattr(engine_module, "_SETTLE_FIRST", 50)
+    monkeypatch.setattr(engine_module, "_SETTLE_EVERY", 50)
     engine = PolicyEngine(corpus.dataset)
     asked = _asked(engine)
     frozen = gc.get_freeze_count()

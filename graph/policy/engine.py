@@ -112,9 +112,9 @@ _Fixed = tuple[tuple[Constraint, int, tuple[str, ...]], ...]
 _Shape = tuple[_Fixed, int, tuple[tuple[str, ...], ...] | None]
 #: the parts of an action fixed by a candidate list's key and the place
 _FIXED = frozenset({"place", "actor", "weapon", "action"})
-#: how many answers and table entries an engine keeps before it first sets them out of the
-#: collector's sight (then each time they grow by a quarter)
-_SETTLE_FIRST = 5_000
+#: how many new answers and table entries an engine keeps before it sets them out of the
+#: collector's sight (each time)
+_SETTLE_EVERY = 5_000
 _FIXED_READS = frozenset(kind.reads for kind in KINDS.values() if _FIXED.issuperset(kind.reads))
 #: what a date constraint reads, and where the numbers of its spans of days begin in a check's key
 _DAY = KINDS[ODRL2.dateTime].reads
@@ -148,10 +148,10 @@ class PolicyEngine:
     An engine that reads its own facts moves every object then alive to the garbage
     collector's permanent generation (:func:`gc.freeze`): at scale they number millions,
     and a collection during a decision would otherwise scan them all again. So does an
-    engine each time the decision tables and answers it keeps have grown by a quarter
-    (after a full collection, so that no garbage is frozen). An object alive at such a
-    moment that later becomes part of a reference cycle is then freed only after
-    :func:`gc.unfreeze`.
+    engine each time it has kept another 5,000 table entries and answers (after collecting
+    the young generations, so that no garbage made since the last collection is frozen).
+    An object alive at such a moment that later becomes part of a reference cycle is then
+    freed only after :func:`gc.unfreeze`.
     """
 
     def __init__(
@@ -226,7 +226,7 @@ class PolicyEngine:
         #: how many answers and table entries the engine has kept, and at how many it next
         #: sets them out of the collector's sight (see :meth:`_settle`)
         self._kept = 0
-        self._settle_at = _SETTLE_FIRST
+        self._settle_at = _SETTLE_EVERY
         if fresh:
             # the facts just read live as long as the engine: out of the cyclic collector's
             # sight from now on, so that a collection during a decision does not rescan them
@@ -1120,16 +1120,17 @@ class PolicyEngine:
     def _settle(self) -> None:
         """Set what the engine has kept so far out of the cyclic collector's sight, as its facts are.
 
-        Called each time what it keeps has grown by a quarter. Its tables and answers live as
-        long as the engine; left to the collector, every full collection would scan them all
-        again while they grow (at 5*10^6 triples, most of the time of a run of new
-        questions). The young generations are collected first, so that no garbage made
-        since the last collection is frozen with them. A full collection is not needed:
-        deciding and explaining make no reference cycles (a test holds this), so what has
-        reached the oldest generation since the last time is still in use, and scanning it
-        took a tenth of the time of a run of new questions.
+        Called each time it has kept another ``_SETTLE_EVERY`` entries and answers. Its
+        tables and answers live as long as the engine; left to the collector, every full
+        collection would scan them all again while they grow. Settled at a fixed step, what
+        reaches the oldest generation unfrozen stays small: settled only each time it had
+        grown by a quarter, the full collections between took a tenth of the time of a run of
+        new questions at 5*10^6 triples. The young generations are collected first, so that
+        no garbage made since the last collection is frozen with them. A full collection is
+        not needed: deciding and explaining make no reference cycles (a test holds this), so
+        what has reached the oldest generation since the last time is still in use.
         """
-        self._settle_at = self._kept + max(self._kept // 4, _SETTLE_FIRST)
+        self._settle_at = self._kept + _SETTLE_EVERY
         if gc.isenabled():
             gc.collect(1)
             gc.freeze()
