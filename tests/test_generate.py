@@ -177,6 +177,30 @@ def _asked(engine):
     return asked
 
 
+def test_date_checks_prepared_with_the_rules_answer_as_checks_made_on_the_day(generated):
+    """Each date constraint is checked once when the rules are prepared, on a day of each span
+    of days its answer is alike in; a question on any day (before, on or after a rule's date)
+    gets the answer an engine checking it on that day gives."""
+    from datetime import timedelta
+
+    from graph.policy.facts import Facts
+
+    _, corpus = generated
+    prepared = PolicyEngine(corpus.dataset, facts=Facts(corpus.dataset))
+    assert len(prepared.knowledge.date_checks) > 300
+    # the same rules prepared, then their date checks dropped: this engine checks each on the day
+    facts = Facts(corpus.dataset)
+    PolicyEngine(corpus.dataset, facts=facts)
+    facts.view(None).date_checks.clear()
+    on_the_day = PolicyEngine(corpus.dataset, facts=facts)
+    asked = [
+        action.replace(day=action.day + timedelta(days=shift))
+        for action in _asked(prepared)
+        for shift in (-4, -3, -2, 0, 30)  # _asked is 3 days after: the day before, on, after
+    ]
+    assert [prepared.decide(a).as_dict() for a in asked] == [on_the_day.decide(a).as_dict() for a in asked]
+
+
 def test_an_engine_sets_what_it_keeps_out_of_the_collectors_sight(generated, monkeypatch):
     """As its tables and answers grow, an engine freezes them (after collecting the young
     generations), so that later collections do not scan them again; the answers stay those

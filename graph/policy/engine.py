@@ -122,6 +122,31 @@ _DAY_CLASSES = 1 << 23
 _NO_LINES: StatementLines = ((), ())
 #: a rule's place in explanation order
 _RANK = operator.attrgetter("rank")
+#: how many constraint checks an engine keeps (beyond the date checks prepared with its
+#: rules) before it starts again
+_CHECKED_MAX = 200_000
+
+
+def _span_days(points: tuple[date, ...]) -> list[date]:
+    """A day in each span of days a date constraint answers alike: before, on, between and after its points.
+
+    >>> _span_days((date(2024, 5, 30), date(2024, 6, 1)))  # doctest: +NORMALIZE_WHITESPACE
+    [datetime.date(2024, 5, 29), datetime.date(2024, 5, 30), datetime.date(2024, 5, 31),
+     datetime.date(2024, 6, 1), datetime.date(2024, 6, 2)]
+    >>> _span_days(())  # no points (a value that is no date): one span
+    [datetime.date(1, 1, 1)]
+    """
+    days: list[date] = []
+    for point in points:
+        before = point - timedelta(days=1) if point > date.min else None
+        if before is not None and (not days or before > days[-1]):
+            days.append(before)
+        days.append(point)
+    if not points:
+        days.append(date.min)
+    elif points[-1] < date.max:
+        days.append(points[-1] + timedelta(days=1))
+    return days
 
 
 class PolicyEngine:
@@ -213,15 +238,19 @@ class PolicyEngine:
         }
         self._rule_checks: dict[tuple[Any, ...], RuleCheck] = {}
         self._possibles: dict[tuple[Any, ...], set[Outcome]] = {}
-        self._said: dict[tuple[URIRef, int], tuple[str, ...]] = {}
         self._suppliers: dict[
             tuple[URIRef, URIRef | None], tuple[URIRef | None, str | None, tuple[Fact, ...]]
         ] = {}
         self._state_nodes = {s for (s, p, o) in k.edges if p == RDF.type and o == PG.State}
         if not k.prepared:
             self._prepare(k)
-        #: by the rule's time_id and span of days: a number for the answer, and the answer
-        self._times: dict[tuple[int, int], tuple[int, _TimeStatus]] = k.time_answers
+        # every date constraint's answers, worked out when the rules were prepared (see
+        # _find_date_checks): one object per answer, as _check_anew keeps them
+        for key, check in k.date_checks.items():
+            answer = (key >> 24, check.status, check.reason, check.facts)
+            self._checked[key] = self._answers.setdefault(answer, check)
+        #: how many constraint checks the engine keeps before it starts again
+        self._checked_max = _CHECKED_MAX + len(k.date_checks)
         self._tables(k)
         #: how many answers and table entries the engine has kept, and at how many it next
         #: sets them out of the collector's sight (see :meth:`_settle`)
@@ -292,6 +321,16 @@ class PolicyEngine:
         for rank, rule in enumerate(sorted(k.rules, key=lambda r: order[r.number])):
             rule.rank = rank
         k.statement_lines = {policy: self._find_statement_lines(policy) for policy in k.statements}
+        said: dict[URIRef, tuple[tuple[date, ...], tuple[tuple[str, ...], ...]]] = {}
+        for rule in k.rules:  # the rules of a policy share what was said about it
+            found_said = said.get(rule.policy)
+            if found_said is None:
+                days, lines = self._statement_lines(rule.policy)
+                by_count = tuple(
+                    tuple(dict.fromkeys(line for _, line in lines[:count])) for count in range(len(lines) + 1)
+                )
+                found_said = said[rule.policy] = (days, by_count)
+            rule.said = found_said
         reads: dict[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]] = {}
         fixed: dict[tuple[Any, ...], _Fixed] = {}
         bounds: dict[int, tuple[date, ...]] = {}  # rules in force on the same days share them
@@ -304,27 +343,54 @@ class PolicyEngine:
             rule.shape = self._find_shape(rule, every, reads, fixed)
             rule.days = self._find_days(rule, every)
         self._find_time_answers(k)
+        self._find_date_checks(k)
         k.prepared = True
 
     def _find_time_answers(self, k: Knowledge) -> None:
-        """Whether each rule is in force, for each span of days between its bounds.
+        """Whether each rule is in force, for each span of days between its bounds (``Rule.times``).
 
         Rules that share a ``time_id`` share their answers; equal answers share a number.
         """
         numbers: dict[_TimeStatus, int] = {}
-        answers = k.time_answers
+        by_time: dict[int, tuple[tuple[int, _TimeStatus], ...]] = {}
         for rule in k.rules:
-            if (rule.time_id, len(rule.bounds)) in answers:
-                continue
-            bounds = rule.bounds
-            # a day in each span: bisect_right(bounds, day) is 0 before the first bound, i
-            # from the i-th bound (inclusive) to the next one
-            days = [bounds[0] - timedelta(days=1)] if bounds and bounds[0] > date.min else []
-            days += bounds if bounds else [date.min]
-            for day in days:
-                status = self._find_time_status(rule, day)
-                number = numbers.setdefault(status, len(numbers))
-                answers[(rule.time_id, bisect.bisect_right(bounds, day))] = (number, status)
+            found = by_time.get(rule.time_id)
+            if found is None:
+                bounds = rule.bounds
+                # a day in each span: bisect_right(bounds, day) is 0 before the first bound, i
+                # from the i-th bound (inclusive) to the next one
+                days = [bounds[0] - timedelta(days=1)] if bounds and bounds[0] > date.min else []
+                days += bounds if bounds else [date.min]
+                spans: dict[int, tuple[int, _TimeStatus]] = {}
+                for day in days:
+                    status = self._find_time_status(rule, day)
+                    number = numbers.setdefault(status, len(numbers))
+                    spans[bisect.bisect_right(bounds, day)] = (number, status)
+                # no day lies before a first bound of date.min: its span takes the next one's answer
+                found = by_time[rule.time_id] = tuple(
+                    spans[at] if at in spans else spans[at + 1] for at in range(len(bounds) + 1)
+                )
+            rule.times = found
+
+    def _find_date_checks(self, k: Knowledge) -> None:
+        """Each date constraint checked on a day of each span its answer is alike in (``date_checks``).
+
+        As whether a rule is in force, the answer changes only on the days its bounds begin
+        and end (see :meth:`_day_class`): it is worked out for a day before, on, between and
+        after those, once, and kept with the knowledge.
+        """
+        done = set()
+        for rule in k.rules:
+            for constraint, number, reads in self._with_members(rule):
+                if reads != _DAY or number in done:
+                    continue
+                done.add(number)
+                for day in _span_days(self._points(number, constraint)):
+                    key = number << 24 | self._day_class(number, constraint, day)
+                    # a date's check reads the question's day alone (its kind's reads)
+                    found = self._check_now(constraint, Action(actor=RDF.nil, weapon=RDF.nil, day=day))
+                    answer = (number, found.status, found.reason, found.facts)
+                    k.date_checks[key] = self._answers.setdefault(answer, found)
 
     def _text_of(self, constraint: Constraint) -> tuple[str, str, tuple[str, ...]]:
         """A constraint as text, to order constraints and rules by (remembered: rules share them)."""
@@ -372,7 +438,7 @@ class PolicyEngine:
         The answer changes only on the days its policy and its revokers start: it is
         worked out when the rules are prepared, per rule and span between those days.
         """
-        return self._times[(rule.time_id, bisect.bisect_right(rule.bounds, day))]
+        return rule.times[bisect.bisect_right(rule.bounds, day)]
 
     def _find_time_bounds(self, rule: Rule) -> tuple[date, ...]:
         """The days on which whether a rule is in force may change."""
@@ -462,7 +528,7 @@ class PolicyEngine:
 
     def _check_anew(self, constraint: Constraint, action: Action, key: int) -> ConstraintCheck:
         """A constraint checked and remembered under ``key`` (its number and the part it reads)."""
-        if len(self._checked) > 200_000:
+        if len(self._checked) > self._checked_max:
             self._checked.clear()
         found = self._check_now(constraint, action)
         # one object for one answer (the same words on the same facts): rule checks built on it
@@ -937,7 +1003,8 @@ class PolicyEngine:
     ) -> RuleCheck:
         """A rule's check from its evaluation (remembered: equal evaluations share it)."""
         time_number, (in_force, time_reason, time_facts), checks = evaluated
-        said = self._said_count(rule.policy, day)
+        days, said_lines = rule.said
+        said = bisect.bisect_right(days, day)  # how many statements about its policy were made by the day
         # the checks are held by the rule checks remembered with them: their ids stay theirs
         key = (rule.number, time_number, said, id(authority), *map(id, checks))
         found = self._rule_checks.get(key)
@@ -951,7 +1018,7 @@ class PolicyEngine:
                 self._rule_checks.clear()
             found = self._rule_checks[key] = self._described(
                 rule,
-                statements=self._said_lines(rule.policy, said),
+                statements=said_lines[said],
                 in_force=in_force,
                 time_reason=time_reason,
                 checks=checks,
@@ -998,19 +1065,6 @@ class PolicyEngine:
                 "has_open": has_open,
             }
         )
-
-    def _said_count(self, policy: URIRef, day: date) -> int:
-        """How many statements about a policy had been made by a day (their lines written once)."""
-        return bisect.bisect_right(self._statement_lines(policy)[0], day)
-
-    def _said_lines(self, policy: URIRef, count: int) -> tuple[str, ...]:
-        """The first ``count`` statements about a policy, in words."""
-        key = (policy, count)
-        found = self._said.get(key)
-        if found is None:
-            lines = self._statement_lines(policy)[1]
-            found = self._said[key] = tuple(dict.fromkeys(line for _, line in lines[:count]))
-        return found
 
     def _statement_lines(self, policy: URIRef) -> StatementLines:
         """A policy's statements in words, by the first day each may have been said (set when prepared)."""

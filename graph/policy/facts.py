@@ -120,6 +120,12 @@ class Rule:
     days: tuple[date, ...] = ()
     #: set by the engine: its place in explanation order
     rank: int = 0
+    #: set by the engine: whether it is in force, by the span of days between its ``bounds``
+    #: a day falls in (``bisect_right``): a number shared by equal answers, and the answer
+    times: tuple[tuple[int, Any], ...] = ()
+    #: set by the engine: the first days its policy's statements may have been made, sorted,
+    #: and the statements in words made by then, by how many were (shared by the policy's rules)
+    said: tuple[tuple[date, ...], tuple[tuple[str, ...], ...]] = ((), ((),))
 
 
 @dataclass
@@ -176,13 +182,12 @@ class Knowledge:
     shared_constraints: dict[Constraint, int] = field(default_factory=dict)
     #: set by the first engine that reads this knowledge: each policy's statements in words
     statement_lines: dict[URIRef, StatementLines] = field(default_factory=dict)
-    #: set by the first engine that reads this knowledge: whether a rule is in force, by its
-    #: ``time_id`` and span of days between its ``bounds`` (see the engine's ``_time_status``):
-    #: a number shared by equal answers, and the answer
-    time_answers: dict[tuple[int, int], tuple[int, Any]] = field(default_factory=dict)
     #: filled by the engines that read this knowledge: a date constraint's number -> the days
     #: its answer may change on
     day_points: dict[int, tuple[date, ...]] = field(default_factory=dict)
+    #: set by the first engine that reads this knowledge: each date constraint's check on a
+    #: day of each span its answer is alike in, by the engine's key for it (its number and span)
+    date_checks: dict[int, Any] = field(default_factory=dict)
     #: set by the first engine that reads this knowledge: its rules are ready for deciding
     prepared: bool = False
 
