@@ -202,8 +202,8 @@ def test_date_checks_prepared_with_the_rules_answer_as_checks_made_on_the_day(ge
 
 
 def test_an_engine_sets_what_it_keeps_out_of_the_collectors_sight(generated, monkeypatch):
-    """As its tables and answers grow, an engine freezes them (after collecting the young
-    generations), so that later collections do not scan them again; the answers stay those
+    """As its tables and answers grow, an engine freezes them (after collecting the youngest
+    generation), so that later collections do not scan them again; the answers stay those
     of a new engine."""
     import gc
 
