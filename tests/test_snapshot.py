@@ -143,6 +143,11 @@ def test_a_changed_byte_or_another_users_key_leaves_the_snapshot_unloaded(tmp_pa
     # a payload changed after signing: not unpickled, whatever it holds
     path.write_bytes(data[:-10] + bytes([data[-10] ^ 1]) + data[-9:])
     assert snapshot.read(stored) is None
+    # cut short, or empty (it is mapped, not read): not loaded
+    path.write_bytes(data[: len(data) // 2])
+    assert snapshot.read(stored) is None
+    path.write_bytes(b"")
+    assert snapshot.read(stored) is None
     # signed by someone else's key
     path.write_bytes(data)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "someone-else"))
