@@ -39,7 +39,7 @@ import gc
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -196,31 +196,38 @@ def _parse_for_store(path: Path, limits: Limits, classes: frozenset[str]) -> tup
 def _fill_oxigraph(
     store: Any, files: Sequence[Path], limits: Limits, progress: Callable[[int], None] | None
 ) -> list[Source]:
+    """Parse each source and stream its quads into ``store``'s bulk loader, in its named graph.
+
+    One stream for all sources: Oxigraph's loader gathers quads in batches of its own size and
+    writes each batch in its threads while the next sources are parsed here. A source that
+    cannot be read stops the stream with its :class:`SourceError`; what was loaded by then is
+    the caller's to drop (a staging folder, a store in memory).
+    """
     import pyoxigraph as ox
 
     ontology = ox.NamedNode(str(ONTOLOGY_IRI))
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ontology) for t in ontology_triples())
     classes = frozenset(str(c) for c in source_classes())
     sources: list[Source] = []
     seen: dict[str, str] = {}
-    batch: list[Any] = []
-    for path in files:
-        document, triples = _parse_for_store(path, limits, classes)
-        if document in seen:
-            raise SourceError(
-                str(path), f"describes {document}, already described by {seen[document]}: rename one"
-            )
-        seen[document] = str(path)
-        graph = ox.NamedNode(document)
-        batch.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
-        sources.append(Source(iri=URIRef(document), file=str(path), graph=None))  # type: ignore[arg-type]
-        if len(batch) >= 50_000:
-            store.bulk_extend(batch)
-            batch = []
-        if progress is not None:
-            progress(1)
-    if batch:
-        store.bulk_extend(batch)
+
+    def quads() -> Iterator[Any]:
+        for t in ontology_triples():
+            yield ox.Quad(t.subject, t.predicate, t.object, ontology)
+        for path in files:
+            document, triples = _parse_for_store(path, limits, classes)
+            if document in seen:
+                raise SourceError(
+                    str(path), f"describes {document}, already described by {seen[document]}: rename one"
+                )
+            seen[document] = str(path)
+            graph = ox.NamedNode(document)
+            for t in triples:
+                yield ox.Quad(t.subject, t.predicate, t.object, graph)
+            sources.append(Source(iri=URIRef(document), file=str(path), graph=None))  # type: ignore[arg-type]
+            if progress is not None:
+                progress(1)
+
+    store.bulk_extend(quads())
     return sources
 
 

@@ -216,6 +216,13 @@ def test_a_broken_source_leaves_the_store_as_it_was(tmp_path, corpus_copy):
     with pytest.raises(SourceError, match=r"zz-broken.ttl"):
         ingest([corpus_copy], spec)
     assert count_quads(open_corpus(None, spec).dataset) == before
+    (corpus_copy / "zz-broken.ttl").unlink()
+    # refused while the sources before it stream into the loader
+    seed = sorted(corpus_copy.glob("*.ttl"))[0]
+    (corpus_copy / "zz-copy.ttl").write_text(seed.read_text())
+    with pytest.raises(SourceError, match=r"zz-copy.ttl.*already described by"):
+        ingest([corpus_copy], spec)
+    assert count_quads(open_corpus(None, spec).dataset) == before
     assert not list(tmp_path.glob(".kept.*.staging"))
 
 
