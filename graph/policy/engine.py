@@ -119,7 +119,6 @@ _FIXED_READS = frozenset(kind.reads for kind in KINDS.values() if _FIXED.issuper
 #: what a date constraint reads, and where the numbers of its spans of days begin in a check's key
 _DAY = KINDS[ODRL2.dateTime].reads
 _DAY_CLASSES = 1 << 23
-_NO_LINES: StatementLines = ((), ())
 #: a rule's place in explanation order
 _RANK = operator.attrgetter("rank")
 #: how many constraint checks an engine keeps (beyond the date checks prepared with its
@@ -321,12 +320,11 @@ class PolicyEngine:
             )
         for rank, rule in enumerate(sorted(k.rules, key=lambda r: order[r.number])):
             rule.rank = rank
-        k.statement_lines = {policy: self._find_statement_lines(policy) for policy in k.statements}
         said: dict[URIRef, tuple[tuple[date, ...], tuple[tuple[str, ...], ...]]] = {}
         for rule in k.rules:  # the rules of a policy share what was said about it
             found_said = said.get(rule.policy)
             if found_said is None:
-                days, lines = self._statement_lines(rule.policy)
+                days, lines = self._find_statement_lines(rule.policy)
                 by_count = tuple(
                     tuple(dict.fromkeys(line for _, line in lines[:count])) for count in range(len(lines) + 1)
                 )
@@ -863,7 +861,7 @@ class PolicyEngine:
         for constraint, number, reads in every:
             if reads == _DAY:
                 days.update(self._points(number, constraint))
-        days.update(self._statement_lines(rule.policy)[0])
+        days.update(rule.said[0])
         return tuple(sorted(days))
 
     def _answer(
@@ -1067,11 +1065,8 @@ class PolicyEngine:
             }
         )
 
-    def _statement_lines(self, policy: URIRef) -> StatementLines:
-        """A policy's statements in words, by the first day each may have been said (set when prepared)."""
-        return self.knowledge.statement_lines.get(policy, _NO_LINES)
-
     def _find_statement_lines(self, policy: URIRef) -> StatementLines:
+        """A policy's statements in words, by the first day each may have been said."""
         lines = []
         for row in self.knowledge.statements.get(policy, ()):
             when = row["date"]

@@ -180,8 +180,6 @@ class Knowledge:
     #: filled by the engines that read this knowledge: a constraint's number (by id) and what it reads
     constraint_numbers: dict[int, tuple[int, tuple[str, ...] | None]] = field(default_factory=dict)
     shared_constraints: dict[Constraint, int] = field(default_factory=dict)
-    #: set by the first engine that reads this knowledge: each policy's statements in words
-    statement_lines: dict[URIRef, StatementLines] = field(default_factory=dict)
     #: filled by the engines that read this knowledge: a date constraint's number -> the days
     #: its answer may change on
     day_points: dict[int, tuple[date, ...]] = field(default_factory=dict)
