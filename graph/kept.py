@@ -40,11 +40,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from rdflib import Dataset, Literal
+from rdflib import Dataset
 from rdflib.term import Node
 
-from graph.backend import store_folder, stored_blank, stored_iri, stored_string, term_cache
-from graph.namespaces import PREFIXES
+from graph import tsv
+from graph.backend import store_folder, term_cache
 from graph.output import atomic_write
 from graph.queries import get_query
 
@@ -67,69 +67,15 @@ FOLDER = "policygraph-kept"
 #: the policy engine's facts read from the kept answers (see :mod:`graph.policy.snapshot`)
 ENGINE_FILE = "policygraph-engine.pickle"
 _T = TypeVar("_T")
-_SEPARATOR = "\x00"  # between a literal's language or datatype and its text
 #: a closing ORDER BY of plain variables, ascending
 _ORDER_BY = re.compile(r"\bORDER\s+BY(?P<variables>(?:\s+\?\w+)+)\s*$", re.IGNORECASE)
 _KIND_ORDER = {"b": 1, "i": 2, "l": 3, "d": 3}
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_XSD_STRING = _XSD + "string"
-#: the literals SPARQL TSV writes bare, in Turtle's short forms: their datatype and form
-_BARE = (
-    ("boolean", re.compile("true|false")),
-    ("integer", re.compile(r"[+-]?[0-9]+")),
-    ("decimal", re.compile(r"[+-]?[0-9]*\.[0-9]+")),
-    ("double", re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE][+-]?[0-9]+")),
-)
-_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.DOTALL)
-_ESCAPED = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 #: the kept query that takes longest to run by far (the rules, with their constraints)
 _LONGEST = "engine-rules"
 
 
 def _fingerprint(name: str) -> str:
     return hashlib.sha256(get_query(name).text.encode("utf-8")).hexdigest()
-
-
-def _code(term: Any) -> str:
-    """A term as one string: its kind, then what it is (see :func:`_term`)."""
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.NamedNode):
-        return "i" + term.value
-    if isinstance(term, ox.BlankNode):
-        return "b" + term.value
-    if term.language:
-        return f"l{term.language}{_SEPARATOR}{term.value}"
-    return f"d{term.datatype.value}{_SEPARATOR}{term.value}"
-
-
-def _term(code: str, known: dict[Any, Any]) -> Node:
-    """The rdflib term of a code, one object per IRI and blank node across the store's answers."""
-    kind, rest = code[0], code[1:]
-    if kind in "ib":
-        found = known.get(code)
-        if found is None:
-            found = known[code] = stored_iri(rest) if kind == "i" else stored_blank(rest)
-        return found
-    marker, _, text = rest.partition(_SEPARATOR)
-    if kind == "l":
-        return stored_string(text, marker)
-    if marker == _XSD_STRING:
-        return stored_string(text)  # a plain string, as graph.backend.from_native gives it
-    datatype = known.get("i" + marker)
-    if datatype is None:
-        datatype = known["i" + marker] = stored_iri(marker)
-    return Literal(text, datatype=datatype)
-
-
-def _text(code: str) -> str:
-    """A term as text: an IRI, ``_:id`` for a blank node, a literal's lexical form."""
-    kind, rest = code[0], code[1:]
-    if kind == "i":
-        return rest
-    if kind == "b":
-        return "_:" + rest
-    return rest.partition(_SEPARATOR)[2]
 
 
 def _unordered(text: str) -> tuple[str, list[str]]:
@@ -149,7 +95,7 @@ def _order_key(code: str | None) -> tuple[int, str]:
     """Where a term sorts in SPARQL's ORDER BY: unbound, blank nodes, IRIs, literals; then by text."""
     if code is None:
         return 0, ""
-    return _KIND_ORDER[code[0]], _text(code)
+    return _KIND_ORDER[code[0]], tsv.text(code)
 
 
 def _ordered(rows: list[list[int]], variables: list[str], by: list[str], terms: list[str]) -> list[list[int]]:
@@ -160,113 +106,6 @@ def _ordered(rows: list[list[int]], variables: list[str], by: list[str], terms: 
         return tuple(_order_key(terms[row[i]] if row[i] >= 0 else None) for i in at)
 
     return sorted(rows, key=key)
-
-
-def _tsv_code(token: str) -> str:
-    """The code (see :func:`_code`) of a term as Oxigraph writes it in SPARQL TSV results.
-
-    Raises ValueError for a form it does not write (then the query's rows are read term by term).
-    """
-    first = token[0]
-    if first == "<" and token[-1] == ">" and token[1] != "<":  # not an RDF 1.2 triple term
-        return "i" + token[1:-1]
-    if token.startswith("_:"):
-        return "b" + token[2:]
-    if first == '"':
-        end = token.rindex('"')
-        if end == 0:
-            raise ValueError(f"an unclosed literal: {token}")
-        text, rest = _unescaped(token[1:end]), token[end + 1 :]
-        if not rest:
-            return f"d{_XSD_STRING}{_SEPARATOR}{text}"
-        if rest[0] == "@":  # a direction (@en--ltr) is left out, as _code leaves it out
-            return f"l{rest[1:].partition('--')[0]}{_SEPARATOR}{text}"
-        if rest.startswith("^^<") and rest[-1] == ">":
-            return f"d{rest[3:-1]}{_SEPARATOR}{text}"
-        raise ValueError(f"a literal with {rest} after it: {token}")
-    for datatype, form in _BARE:
-        if form.fullmatch(token):
-            return f"d{_XSD}{datatype}{_SEPARATOR}{token}"
-    raise ValueError(f"a term in no form SPARQL TSV writes: {token}")
-
-
-def _unescaped(text: str) -> str:
-    r"""A literal's text with its Turtle escapes read (\t, \", \u00e9, ...)."""
-    if "\\" not in text:
-        return text
-    return _ESCAPE.sub(_one_escape, text)
-
-
-def _one_escape(found: re.Match[str]) -> str:
-    short, long, char = found.groups()
-    if char is None:
-        return chr(int(short or long, 16))
-    if char not in _ESCAPED:
-        raise ValueError(f"an unknown escape \\{char}")
-    return _ESCAPED[char]
-
-
-def _tsv(store: Any, text: str) -> bytes:
-    """A query's rows as SPARQL TSV. Oxigraph evaluates and writes them without holding the GIL."""
-    import pyoxigraph as ox
-
-    solutions = store.query(text, use_default_graph_as_union=True, prefixes=dict(PREFIXES))
-    return bytes(solutions.serialize(format=ox.QueryResultsFormat.TSV))
-
-
-def _tsv_rows(data: bytes, numbers: dict[str, int]) -> tuple[list[str], list[list[int]]]:
-    """The variables and rows of SPARQL TSV results, each term numbered in ``numbers``.
-
-    Raises ValueError for results not in the form Oxigraph writes (a header, then each row
-    ended by a newline), or a term in none of its forms: nothing is numbered then.
-    """
-    lines = data.decode("utf-8").split("\n")  # not splitlines: a literal may hold U+2028
-    if len(lines) < 2 or lines[-1]:
-        raise ValueError("results not ended by a newline")
-    variables = [name[1:] for name in lines[0].split("\t")]
-    added: dict[str, int] = {}  # numbered here, kept in ``numbers`` once every row is read
-    known: dict[str, int] = {"": -1}  # each distinct token read once
-
-    def number_of(token: str) -> int:
-        code = _tsv_code(token)
-        number = numbers.get(code)
-        if number is None:
-            number = added.get(code)
-            if number is None:
-                number = added[code] = len(numbers) + len(added)
-        known[token] = number
-        return number
-
-    rows = []
-    width = len(variables)
-    for line in lines[1:-1]:
-        row = [known[token] if token in known else number_of(token) for token in line.split("\t")]
-        if len(row) != width:
-            raise ValueError(f"a row of {len(row)} values for {width} variables")
-        rows.append(row)
-    numbers.update(added)
-    return variables, rows
-
-
-def _iterated_rows(store: Any, text: str, numbers: dict[str, int]) -> tuple[list[str], list[list[int]]]:
-    """The variables and rows of a query, each term read from Oxigraph and numbered in ``numbers``."""
-    solutions = store.query(text, use_default_graph_as_union=True, prefixes=dict(PREFIXES))
-    variables = [v.value for v in solutions.variables]
-    rows = []
-    for solution in solutions:
-        row = []
-        for index in range(len(variables)):
-            term = solution[index]
-            if term is None:
-                row.append(-1)
-                continue
-            code = _code(term)
-            number = numbers.get(code)
-            if number is None:
-                number = numbers[code] = len(numbers)
-            row.append(number)
-        rows.append(row)
-    return variables, rows
 
 
 def keep(store: Any, folder: Path) -> Path:
@@ -291,14 +130,14 @@ def keep(store: Any, folder: Path) -> Path:
     with ThreadPoolExecutor(max_workers=2) as pool:
         # the longest first, so that the others run beside it
         started = sorted(KEPT, key=lambda name: name != _LONGEST)
-        written = {name: pool.submit(_tsv, store, texts[name][0]) for name in started}
+        written = {name: pool.submit(tsv.solutions, store, texts[name][0]) for name in started}
         for name in KEPT:
             text, order = texts[name]
             numbers: dict[str, int] = {}
             try:
-                variables, rows = _tsv_rows(written.pop(name).result(), numbers)
+                variables, rows = tsv.read_rows(written.pop(name).result(), numbers)
             except ValueError:
-                variables, rows = _iterated_rows(store, text, numbers)
+                variables, rows = tsv.iterated_rows(store, text, numbers)
             terms = list(numbers)
             if order:
                 rows = _ordered(rows, variables, order, terms)
@@ -434,7 +273,7 @@ def _decoded(dataset: Dataset, name: str, decode: Callable[[str], _T]) -> list[d
 
 def kept_rows(dataset: Dataset, name: str) -> list[dict[str, str | None]] | None:
     """The rows kept for the query ``name`` beside the dataset's store, as text; or None."""
-    return _decoded(dataset, name, _text)
+    return _decoded(dataset, name, tsv.text)
 
 
 def kept_terms(dataset: Dataset, name: str) -> list[dict[str, Node | None]] | None:
@@ -444,4 +283,4 @@ def kept_terms(dataset: Dataset, name: str) -> list[dict[str, Node | None]] | No
     blank node across the store's kept answers.
     """
     known = term_cache(dataset)
-    return _decoded(dataset, name, lambda code: _term(code, known))
+    return _decoded(dataset, name, lambda code: tsv.term(code, known))

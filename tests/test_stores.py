@@ -431,23 +431,75 @@ def test_kept_answers_hold_every_form_of_term_as_the_query_gives_it(corpus_copy,
     assert kept is not None
     forms = [row for row in kept if str(row["s"]).rsplit("/", 1)[-1].startswith("test-form-")]
     assert len(forms) == len(_LABEL_FORMS)
-    assert _terms(kept) == _terms(ran)
+    # both read the store's TSV: each is checked against pyoxigraph's own terms, read one by one
+    by_term = _read_by_term(stored, get_query("engine-labels").text)
+    assert _terms(kept) == _terms(ran) == _terms(by_term)
     escaped = 'tab\there, line\nbreak, "quoted", back\\slash, carriage\rreturn, form\ffeed'
     assert {str(row["label"]) for row in forms} >= {"", "Kharkiv", escaped}
+
+
+def _read_by_term(dataset, text):
+    """A SELECT's rows on the dataset's Oxigraph store, each term made from pyoxigraph's own object."""
+    from graph.backend import from_native, native_store
+    from graph.namespaces import PREFIXES
+
+    answer = native_store(dataset).query(text, use_default_graph_as_union=True, prefixes=dict(PREFIXES))
+    names = [v.value for v in answer.variables]
+    return [{name: None if row[name] is None else from_native(row[name]) for name in names} for row in answer]
+
+
+def test_query_rows_read_from_the_stores_tsv_are_pyoxigraphs_own_terms(corpus_copy):
+    """Every library query on Oxigraph gives the rows pyoxigraph's terms give, each in its form."""
+    from conftest import SOURCE_HEAD
+
+    body = "".join(f":test-form-{n} rdfs:label {form} .\n" for n, form in enumerate(_LABEL_FORMS))
+    (corpus_copy / "zz-forms.ttl").write_text(SOURCE_HEAD + body, encoding="utf-8")
+    dataset = open_corpus([corpus_copy], StoreSpec("oxigraph")).dataset
+    compared = 0
+    for query in list_queries():
+        answer = run_query(dataset, query)
+        if answer.kind != "SELECT":
+            continue
+        assert _terms(answer.rows) == _terms(_read_by_term(dataset, query.sparql({}))), query.name
+        compared += bool(answer.rows)
+    assert compared > 15
+    labels = run_query(
+        dataset, "SELECT ?label WHERE { ?s rdfs:label ?label FILTER(STRSTARTS(STR(?s), STR(:test-form-))) }"
+    )
+    assert len(labels.rows) == len(_LABEL_FORMS)
+    assert run_query(dataset, "SELECT * WHERE {}").rows == ({},)  # no variables, one row
+
+
+def test_query_rows_in_a_form_the_tsv_reader_does_not_know_are_read_term_by_term(tmp_path, monkeypatch):
+    """An RDF 1.2 triple term in a SELECT's rows: the rows are read term by term, and refused clearly."""
+    from conftest import SOURCE_HEAD
+
+    from graph import tsv
+    from graph.errors import QueryError
+
+    (tmp_path / "triple-term.ttl").write_text(SOURCE_HEAD + ":x :says <<( :a :b :c )>> .\n", encoding="utf-8")
+    with pytest.raises(QueryError, match="not a term policygraph reads"):
+        run_query(open_corpus([tmp_path], StoreSpec("oxigraph")).dataset, "SELECT ?o WHERE { ?s :says ?o }")
+    dataset = open_corpus(None, StoreSpec("oxigraph")).dataset
+    text = "SELECT ?s WHERE { ?s a pg:Statement } ORDER BY ?s"
+    expected = run_query(dataset, text).rows
+    assert expected
+    monkeypatch.setattr(tsv, "serialized", lambda answer: b"?s\n<<( _:a _:b _:c )>>\n")
+    assert run_query(dataset, text).rows == expected  # read again, term by term
 
 
 def test_a_kept_answer_in_a_form_the_reader_does_not_know_is_read_term_by_term(tmp_path, monkeypatch):
     """When the store's TSV cannot be read, each query's rows are read from its terms: the same rows."""
     import pyoxigraph as ox
 
-    from graph import kept
+    from graph import kept, tsv
 
     spec = StoreSpec.parse(f"oxigraph:{tmp_path / 'store'}")
     ingest(None, spec)
     dataset = open_corpus(None, spec).dataset
     expected = {name: _terms(kept.kept_terms(dataset, name) or []) for name in kept.KEPT}
     assert all(expected.values())
-    monkeypatch.setattr(kept, "_tsv", lambda store, text: b"?s\n<<( _:a _:b _:c )>>\n")
+    monkeypatch.setattr(tsv, "solutions", lambda store, text: b"?s\n<<( _:a _:b _:c )>>\n")
     store = ox.Store(spec.path)
     kept.keep(store, Path(spec.path))
     del store

@@ -40,7 +40,8 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.query import Result
 from rdflib.term import Identifier, Node, Variable
 
-from graph.backend import Backend, backend, converter, native_store
+from graph import tsv
+from graph.backend import Backend, backend, native_store, term_cache
 from graph.errors import QueryError
 from graph.namespaces import PREFIXES
 from graph.resources import query_files
@@ -551,37 +552,39 @@ def _rows_of(result: Result, named: NamedQuery, max_rows: int | None) -> Rows:
 def _run_on_oxigraph(
     dataset: Dataset | Graph, named: NamedQuery, text: str, *, max_rows: int | None
 ) -> Rows | None:
-    """A SELECT straight on an Oxigraph store, each distinct term converted once; None if not that case.
+    """A query straight on an Oxigraph store, each distinct term converted once; None if not that case.
 
     Through rdflib's ``Dataset.query`` every value of every row becomes a new rdflib term;
-    at 10^5 rows that conversion costs more than the query.
+    at 10^5 rows that conversion costs more than the query. A SELECT's rows are written by
+    Oxigraph as SPARQL TSV, without holding the GIL, and each distinct token of them is
+    read once (:mod:`graph.tsv`); a form that reader does not know, the rows term by term.
     """
     inner = native_store(dataset)
     if inner is None or not isinstance(dataset, Dataset) or not dataset.default_union:
         return None
     import pyoxigraph as ox
 
+    numbers: dict[str, int] = {}
     try:
         result = inner.query(text, use_default_graph_as_union=True, prefixes=dict(PREFIXES))
+        if not isinstance(result, ox.QuerySolutions):
+            return None if not isinstance(result, ox.QueryBoolean) else Rows("ASK", boolean=bool(result))
+        data = tsv.serialized(result)
+        # a row a line (TSV escapes a newline in a literal), the header aside
+        if max_rows is not None and data.count(b"\n") - 1 > max_rows:
+            raise budget_exceeded(named.file or named.name, max_rows)
+        try:
+            variables, rows = tsv.read_rows(data, numbers)
+        except ValueError:
+            variables, rows = tsv.iterated_rows(inner, text, numbers)
     except (SyntaxError, OSError, ValueError) as exc:
         raise QueryError(f"{named.file or named.name}: {one_line(exc)}") from None
-    if not isinstance(result, ox.QuerySolutions):
-        return None if not isinstance(result, ox.QueryBoolean) else Rows("ASK", boolean=bool(result))
-    variables = tuple(v.value for v in result.variables)
-    convert = converter(dataset)  # this answer's literals, the store's IRIs and blank nodes
-    rows: list[dict[str, Node | None]] = []
-    for solution in result:
-        if max_rows is not None and len(rows) == max_rows:
-            raise budget_exceeded(named.file or named.name, max_rows)
-        row: dict[str, Node | None] = {}
-        for index, name in enumerate(variables):
-            term = solution[index]
-            if term is None:
-                row[name] = None
-                continue
-            row[name] = convert(term)
-        rows.append(row)
-    return Rows("SELECT", variables=variables, rows=tuple(rows))
+    known = term_cache(dataset)  # the store's IRIs and blank nodes; this answer's literals
+    values: list[Node | None] = [tsv.term(code, known) for code in numbers]
+    values.append(None)  # -1, unbound
+    get = values.__getitem__
+    kept = tuple(dict(zip(variables, map(get, row), strict=True)) for row in rows)
+    return Rows("SELECT", variables=tuple(variables), rows=kept)
 
 
 def _binds_natively(dataset: Dataset | Graph) -> bool:
