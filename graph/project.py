@@ -374,39 +374,44 @@ def actor_view(dataset: Dataset) -> nx.MultiDiGraph:
         relation, claim and source, with ``relation``, ``via`` (the policy, stance or
         other claim it comes from), ``source`` and ``confidence``.
     """
-    rows = kept_rows(dataset, "actor-relations")  # kept by a store on disk when it was built
+    graph = nx.MultiDiGraph(name="policygraph actors")
+    sources: set[str] = set()
+    with collector.paused():  # the rows read and the edges hold no reference cycle
+        rows = kept_rows(dataset, "actor-relations")  # kept by a store on disk when it was built
     if rows is None:
         rows = [
             {name: None if value is None else node_id(value) for name, value in row.items()}
             for row in run_query(dataset, get_query("actor-relations"))
         ]
-    graph = nx.MultiDiGraph(name="policygraph actors")
-    for row in rows:
-        for key in (row["from"], row["to"]):
-            if key is not None and key not in graph:
-                term = node_term(key)
-                graph.add_node(
-                    key,
-                    label=label_of(dataset, term),
-                    kind=_actor_kind(dataset, term),
-                    **{
-                        "skos:altLabel": sorted(str(a) for a in dataset.objects(term, SKOS.altLabel)),
-                        "pg:metonym": sorted(str(m) for m in dataset.objects(term, PG.metonym)),
-                    },
-                )
-        source, via, start, end = row["source"], row["via"], row["from"], row["to"]
-        assert start is not None and end is not None
-        relation = str(row["relation"])
-        graph.add_edge(
-            start,
-            end,
-            key=f"{relation} {via} {source}",
-            relation=relation,
-            via=via or "",
-            source=str(source),
-            confidence=row["confidence"] or "",
-        )
-    graph.graph["sources"] = sorted({d["source"] for _, _, d in graph.edges(data=True)})
+    with collector.paused():
+        add_edge = graph.add_edge
+        for row in rows:
+            source, via, start, end = row["source"], row["via"], row["from"], row["to"]
+            assert start is not None and end is not None and source is not None
+            for key in (start, end):
+                if key not in graph:
+                    term = node_term(key)
+                    graph.add_node(
+                        key,
+                        label=label_of(dataset, term),
+                        kind=_actor_kind(dataset, term),
+                        **{
+                            "skos:altLabel": sorted(str(a) for a in dataset.objects(term, SKOS.altLabel)),
+                            "pg:metonym": sorted(str(m) for m in dataset.objects(term, PG.metonym)),
+                        },
+                    )
+            relation = str(row["relation"])
+            add_edge(
+                start,
+                end,
+                key=f"{relation} {via} {source}",
+                relation=relation,
+                via=via or "",
+                source=source,
+                confidence=row["confidence"] or "",
+            )
+            sources.add(source)
+    graph.graph["sources"] = sorted(sources)
     return graph
 
 
