@@ -252,6 +252,47 @@ def test_deciding_and_explaining_make_no_reference_cycles(generated):
     assert _unreachable_after(decide_and_read) == 0
 
 
+def test_a_dropped_engine_is_freed_with_its_facts_and_the_engines_of_other_days(generated):
+    """An engine freezes what it keeps: whatever of it sat in a reference cycle would never be
+    freed. Dropped, the engine, the engines of other days it made, its facts and its
+    knowledge are freed by their reference counts alone."""
+    import gc
+    import weakref
+
+    _, corpus = generated
+    engine = PolicyEngine(corpus.dataset)  # a fresh engine: it freezes the facts it read
+    asked = _asked(engine)
+    day = min(action.day for action in asked)
+    earlier = engine.as_known_by(day)
+    assert earlier is not engine and earlier.as_known_by(day) is earlier
+    assert earlier.as_known_by(None) is engine and engine.as_known_by(day) is earlier
+    for action in asked:
+        engine.decide(action).as_dict()
+        earlier.decide(action).as_dict()
+    held = [weakref.ref(o) for o in (engine, earlier, engine.facts, engine.knowledge, earlier.knowledge)]
+    try:
+        del engine, earlier
+        assert [alive() is None for alive in held] == [True] * len(held)
+    finally:
+        gc.unfreeze()
+
+
+def test_an_engine_of_another_day_outlives_the_engine_that_made_it(generated):
+    """Held alone, an engine made by :meth:`~PolicyEngine.as_known_by` still decides, and
+    makes the engines of other days itself."""
+    _, corpus = generated
+    engine = PolicyEngine(corpus.dataset)
+    asked = _asked(engine)[:20]
+    day = min(action.day for action in asked)
+    expected = [engine.decide(action).as_dict() for action in asked]
+    earlier = engine.as_known_by(day)
+    del engine
+    assert earlier.as_known_by(day) is earlier
+    again = earlier.as_known_by(None)
+    assert again.known_by is None and again.as_known_by(day) is earlier
+    assert [again.decide(action).as_dict() for action in asked] == expected
+
+
 def test_a_days_knowledge_and_its_rules_are_made_with_the_collector_off_and_leave_no_garbage(generated):
     """The engine holds CPython's collector off while it builds a day's knowledge and
     prepares its rules; that is sound as long as they leave no reference cycle to free, and

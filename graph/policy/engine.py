@@ -70,6 +70,7 @@ import contextlib
 import gc
 import itertools
 import operator
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
@@ -176,7 +177,9 @@ class PolicyEngine:
     the youngest generation. An object alive at such a moment that later becomes part of a
     reference cycle, or one in a reference cycle that only an older generation's collection
     would have freed, is then freed only after :func:`gc.unfreeze`. Deciding and explaining
-    make no reference cycles; other code in the process may.
+    make no reference cycles, and an engine holds none: dropped, it is freed with its facts
+    and the engines of other days it made, by reference counting alone. Other code in the
+    process may make cycles.
     """
 
     def __init__(
@@ -226,7 +229,11 @@ class PolicyEngine:
         self._day_points: dict[int, tuple[date, ...]] = k.day_points
         self._names: dict[int, tuple[str, ...]] = {}
         self._notes: dict[tuple[Any, ...], list[str]] = {}
-        self._days: dict[date | None, PolicyEngine] = {known_by: self}
+        #: the engines of other days of reporting this one made (:meth:`as_known_by`); an
+        #: engine made so reaches the one that made it by a weak reference, so that no cycle
+        #: keeps them once their last user drops them (frozen, a cycle would never be freed)
+        self._days: dict[date | None, PolicyEngine] = {}
+        self._made_by: weakref.ref[PolicyEngine] | None = None
         self._authority_of: dict[
             tuple[URIRef, URIRef], dict[Node, tuple[Authority, str, tuple[Fact, ...]]]
         ] = {}
@@ -416,12 +423,17 @@ class PolicyEngine:
 
     def as_known_by(self, known_by: date | None) -> PolicyEngine:
         """The same engine for another day of reporting (the facts are read once)."""
-        found = self._days.get(known_by)
+        first = self._made_by() if self._made_by is not None else None
+        if first is None:
+            first = self  # made by no engine, or by one dropped since
+        if known_by == first.known_by:
+            return first
+        found = first._days.get(known_by)
         if found is None:
-            found = self._days[known_by] = PolicyEngine(
+            found = first._days[known_by] = PolicyEngine(
                 self.dataset, conflict=self.conflict, known_by=known_by, dates=self.dates, facts=self.facts
             )
-            found._days = self._days
+            found._made_by = weakref.ref(first)
         return found
 
     def policy_start(self, policy: URIRef) -> Period | None:

@@ -48,7 +48,7 @@ from graph.policy.records import CONFIDENCE_ORDER, DateReading, Fact, RuleKind, 
 from graph.queries import get_query, run_query
 from graph.results import short
 
-__all__ = ["Constraint", "Facts", "Knowledge", "Rule", "SourceRows", "StatementLines"]
+__all__ = ["Constraint", "Facts", "Knowledge", "Labels", "Rule", "SourceRows", "StatementLines"]
 
 Edge = tuple[Node, URIRef, Node]
 #: a policy's statements: the first day each may have been said, and (that day, the statement
@@ -146,7 +146,9 @@ class Knowledge:
     Built by :meth:`Facts.view`; every derived relation keeps its chain of statements.
     """
 
-    facts: Facts
+    #: each term's label, shared with the facts the knowledge was built from (not the facts
+    #: themselves: they keep their knowledge, and a cycle outlives its last user once frozen)
+    labels: Labels
     known_by: date | None
     #: how dates known only to the month or year are read
     reading: DateReading
@@ -214,7 +216,7 @@ class Knowledge:
 
     def label(self, node: Node | None) -> str:
         """A term's label."""
-        return self.facts.label(node)
+        return self.labels.label(node)
 
     def fact(self, edge: Edge) -> Fact:
         """A statement in words, with its sources."""
@@ -315,6 +317,41 @@ class SourceRows:
         return self._rows
 
 
+class Labels:
+    """Each term's label, for explanations: a term with several is asked of the dataset once.
+
+    Parameters
+    ----------
+    dataset : Dataset or None
+        Where a term with several labels is looked up (None in a snapshot, until it is read).
+    labels : dict
+        Each term with one label, and its label.
+    several : set
+        The terms with several labels.
+    """
+
+    def __init__(self, dataset: Dataset | None, labels: dict[Node, str], several: set[Node]):
+        self.dataset = dataset
+        self._labels = labels
+        self._several = several
+
+    def __getstate__(self) -> dict[str, Any]:
+        # the labels outlive the process that read them (graph.policy.snapshot); the dataset does not
+        return {**self.__dict__, "dataset": None}
+
+    def label(self, node: Node | None) -> str:
+        """A term's label, or its short name when it has none."""
+        if node is None:
+            return "(not given)"
+        found = self._labels.get(node)
+        if found is None:
+            value = None
+            if node in self._several and self.dataset is not None:  # the store's own choice
+                value = self.dataset.value(node, RDFS.label)
+            found = self._labels[node] = str(value) if value is not None else short(node)
+        return found
+
+
 class Facts:
     """Every statement the engine reads, each with the graphs that make it; read once.
 
@@ -325,10 +362,8 @@ class Facts:
     """
 
     def __init__(self, dataset: Dataset):
-        self.dataset = dataset
-        self._labels: dict[Node, str] = {}
-        self._several: set[Node] = set()
-        self._read_labels()
+        self._dataset: Dataset | None = dataset
+        self.labels = self._read_labels()
         self._read_sources()
         self._edges: dict[Edge, set[str]] = defaultdict(set)
         self.vocabulary: set[Node] = set()
@@ -353,37 +388,40 @@ class Facts:
 
     def __getstate__(self) -> dict[str, Any]:
         # the facts outlive the process that read them (graph.policy.snapshot); the dataset does not
-        return {**self.__dict__, "dataset": None}
+        return {**self.__dict__, "_dataset": None}
+
+    @property
+    def dataset(self) -> Dataset | None:
+        """The dataset the facts were read from (None in a snapshot, until it is read)."""
+        return self._dataset
+
+    @dataset.setter
+    def dataset(self, dataset: Dataset | None) -> None:
+        self._dataset = self.labels.dataset = dataset
 
     # --- reading ------------------------------------------------------------------------
 
     def _rows(self, name: str) -> list[dict[str, Any]]:
-        kept = kept_terms(self.dataset, name)  # kept by a store on disk when it was built
+        dataset = self._dataset
+        assert dataset is not None  # read while the facts are made, from their dataset
+        kept = kept_terms(dataset, name)  # kept by a store on disk when it was built
         if kept is not None:
             return kept
-        return [dict(row) for row in run_query(self.dataset, get_query(name))]
+        return [dict(row) for row in run_query(dataset, get_query(name))]
 
-    def _read_labels(self) -> None:
+    def _read_labels(self) -> Labels:
         """Every resource with one label, read in one query (not one round trip each)."""
         seen: dict[Node, str | None] = {}
         for row in self._rows("engine-labels"):
             node = row["s"]
             if isinstance(node, URIRef):
                 seen[node] = str(row["label"]) if node not in seen else None
-        self._labels.update((node, label) for node, label in seen.items() if label is not None)
-        self._several = {node for node, label in seen.items() if label is None}
+        one = {node: label for node, label in seen.items() if label is not None}
+        return Labels(self._dataset, one, {node for node, label in seen.items() if label is None})
 
     def label(self, node: Node | None) -> str:
         """A term's label, for explanations."""
-        if node is None:
-            return "(not given)"
-        found = self._labels.get(node)
-        if found is None:
-            value = None
-            if node in self._several:  # one of several labels: the store's own choice
-                value = self.dataset.value(node, RDFS.label)
-            found = self._labels[node] = str(value) if value is not None else short(node)
-        return found
+        return self.labels.label(node)
 
     def _read_sources(self) -> None:
         self.sources: dict[str, _Source] = {}
@@ -483,7 +521,7 @@ class Facts:
         for dates in policy_dates.values():
             dates.sort()
         knowledge = Knowledge(
-            facts=self,
+            labels=self.labels,
             known_by=known_by,
             reading=reading,
             edges=edges,
