@@ -16,7 +16,8 @@ rdflib's API) and with the baselines, and print the figures and the ratios:
   and by the queries), and decisions per second;
 - the networkx projections: the actor view (from the relations the store kept when it was
   built, and by the ``actor-relations`` query), and the whole graph against iterating
-  pyoxigraph's quads into a MultiDiGraph by hand, once every quad has been read;
+  pyoxigraph's quads into a MultiDiGraph by hand, once every quad has been read (the faster
+  of two runs each, taking turns, each graph dropped before the next is made);
 - drawing the actor network.
 
     python examples/benchmark_scale.py                       # 10^5 and 10^6 triples
@@ -250,12 +251,21 @@ def _networkx(dataset, direct, picture: Path) -> dict[str, float]:  # type: igno
 
     for _ in direct:  # every quad read once first, so that neither side pays for the disk
         pass
-    hand_time, _ = _timed(by_hand)
-    full_time, full = _timed(to_networkx, dataset)
+    # each side twice, taking turns, the faster kept, each graph dropped before the next is
+    # made: a graph still held when the other side runs makes that side fill fresh memory
+    hand_time = full_time = float("inf")
+    edges = 0
+    for _ in range(2):
+        took, graph = _timed(by_hand)
+        hand_time = min(hand_time, took)
+        del graph
+        took, graph = _timed(to_networkx, dataset)
+        full_time, edges = min(full_time, took), graph.number_of_edges()
+        del graph
     print("networkx")
     shape = f"{actors.number_of_nodes():,} nodes, {actors.number_of_edges():,} edges"
     print(f"  actor view ({shape})   {actors_time:8.2f} s   by the query {queried_time:8.2f} s")
-    _row(f"whole graph ({full.number_of_edges():,} edges)", full_time, hand_time)
+    _row(f"whole graph ({edges:,} edges)", full_time, hand_time)
 
     def draw() -> int:
         drawing = draw_actor_network(actors)
