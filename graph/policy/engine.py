@@ -127,6 +127,22 @@ _RANK = operator.attrgetter("rank")
 _CHECKED_MAX = 200_000
 
 
+def _denial_rows(k: Knowledge) -> dict[str, list[dict[str, Any]]]:
+    """The denials said of each policy that has any, by the policy's IRI as text."""
+    denial = PG.Denial  # a namespace's attribute is looked up anew each time it is read
+    return {
+        str(policy): found
+        for policy, rows in k.statements.items()
+        if (found := [row for row in rows if row["kind"] == denial])
+    }
+
+
+def _state_nodes(k: Knowledge) -> set[Node]:
+    """Everything known to be a state."""
+    is_a, state = RDF.type, PG.State
+    return {s for (s, p, o) in k.edges if o == state and p == is_a}
+
+
 def _span_days(points: tuple[date, ...]) -> list[date]:
     """A day in each span of days a date constraint answers alike: before, on, between and after its points.
 
@@ -239,16 +255,13 @@ class PolicyEngine:
         ] = {}
         #: by the policy's IRI as text, as a RuleCheck names it
         self._conflict_of = {str(policy): how for policy, how in k.policy_conflict.items()}
-        self._denial_rows = {
-            str(policy): [row for row in rows if row["kind"] == PG.Denial]
-            for policy, rows in k.statements.items()
-        }
+        self._denial_rows = _denial_rows(k)
         self._rule_checks: dict[tuple[Any, ...], RuleCheck] = {}
         self._possibles: dict[tuple[Any, ...], set[Outcome]] = {}
         self._suppliers: dict[
             tuple[URIRef, URIRef | None], tuple[URIRef | None, str | None, tuple[Fact, ...]]
         ] = {}
-        self._state_nodes = {s for (s, p, o) in k.edges if p == RDF.type and o == PG.State}
+        self._state_nodes = _state_nodes(k)
         if not k.prepared:
             self._prepare(k)
         # every date constraint's answers, worked out when the rules were prepared (see
