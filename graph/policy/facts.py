@@ -352,6 +352,25 @@ class Labels:
         return found
 
 
+def _rows(dataset: Dataset, name: str) -> list[dict[str, Any]]:
+    """The rows of a library query: kept by a store on disk when it was built, else run now."""
+    kept = kept_terms(dataset, name)
+    if kept is not None:
+        return kept
+    return [dict(row) for row in run_query(dataset, get_query(name))]
+
+
+def _read_labels(dataset: Dataset) -> Labels:
+    """Every resource with one label, read in one query (not one round trip each)."""
+    seen: dict[Node, str | None] = {}
+    for row in _rows(dataset, "engine-labels"):
+        node = row["s"]
+        if isinstance(node, URIRef):
+            seen[node] = str(row["label"]) if node not in seen else None
+    one = {node: label for node, label in seen.items() if label is not None}
+    return Labels(dataset, one, {node for node, label in seen.items() if label is None})
+
+
 class Facts:
     """Every statement the engine reads, each with the graphs that make it; read once.
 
@@ -362,8 +381,7 @@ class Facts:
     """
 
     def __init__(self, dataset: Dataset):
-        self._dataset: Dataset | None = dataset
-        self.labels = self._read_labels()
+        self.labels = _read_labels(dataset)
         self._read_sources()
         self._edges: dict[Edge, set[str]] = defaultdict(set)
         self.vocabulary: set[Node] = set()
@@ -386,38 +404,24 @@ class Facts:
         )
         self._views: dict[tuple[date | None, DateReading], Knowledge] = {}
 
-    def __getstate__(self) -> dict[str, Any]:
-        # the facts outlive the process that read them (graph.policy.snapshot); the dataset does not
-        return {**self.__dict__, "_dataset": None}
-
     @property
     def dataset(self) -> Dataset | None:
-        """The dataset the facts were read from (None in a snapshot, until it is read)."""
-        return self._dataset
+        """The dataset the facts were read from (None in a snapshot, until it is read).
+
+        Its labels hold it, and leave it out when pickled (:mod:`graph.policy.snapshot`).
+        """
+        return self.labels.dataset
 
     @dataset.setter
     def dataset(self, dataset: Dataset | None) -> None:
-        self._dataset = self.labels.dataset = dataset
+        self.labels.dataset = dataset
 
     # --- reading ------------------------------------------------------------------------
 
     def _rows(self, name: str) -> list[dict[str, Any]]:
-        dataset = self._dataset
+        dataset = self.dataset
         assert dataset is not None  # read while the facts are made, from their dataset
-        kept = kept_terms(dataset, name)  # kept by a store on disk when it was built
-        if kept is not None:
-            return kept
-        return [dict(row) for row in run_query(dataset, get_query(name))]
-
-    def _read_labels(self) -> Labels:
-        """Every resource with one label, read in one query (not one round trip each)."""
-        seen: dict[Node, str | None] = {}
-        for row in self._rows("engine-labels"):
-            node = row["s"]
-            if isinstance(node, URIRef):
-                seen[node] = str(row["label"]) if node not in seen else None
-        one = {node: label for node, label in seen.items() if label is not None}
-        return Labels(self._dataset, one, {node for node, label in seen.items() if label is None})
+        return _rows(dataset, name)
 
     def label(self, node: Node | None) -> str:
         """A term's label, for explanations."""

@@ -579,7 +579,7 @@ def _run_on_oxigraph(
             variables, rows = tsv.iterated_rows(inner, text, numbers)
     except (SyntaxError, OSError, ValueError) as exc:
         raise QueryError(f"{named.file or named.name}: {one_line(exc)}") from None
-    known = term_cache(dataset)  # the store's IRIs and blank nodes; this answer's literals
+    known = term_cache(dataset)  # one object per IRI and blank node across the store's answers
     values: list[Node | None] = [tsv.term(code, known) for code in numbers]
     values.append(None)  # -1, unbound
     get = values.__getitem__
